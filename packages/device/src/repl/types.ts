@@ -1,0 +1,57 @@
+/** Options for running code on a board through the raw REPL. */
+export interface ExecOptions {
+  /** Board stdout as it arrives, already UTF-8 decoded (split sequences are held back until complete). */
+  onStdout?: (text: string) => void;
+  /** Board stderr part (the traceback) as it arrives. */
+  onStderr?: (text: string) => void;
+  /** The board's code called input(prompt): return the line to send (without newline). */
+  onInput?: (prompt: string) => Promise<string>;
+  /** Abort = the user pressed stop: the engine sends Ctrl-C and the exec ends with a KeyboardInterrupt exception. */
+  signal?: AbortSignal;
+  /** Longest time to wait for the run to end; undefined = no limit (a cell may run forever). */
+  timeoutMs?: number;
+}
+
+/** A MicroPython exception raised by board code, parsed from the raw REPL's error part. */
+export interface BoardException {
+  /** e.g. "ZeroDivisionError" */
+  type: string;
+  /** e.g. "divide by zero" (may be empty) */
+  message: string;
+  /** The board's traceback, one entry per line, as printed (including the last "Type: message" line). */
+  traceback: string[];
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** Set when the code raised. */
+  exception?: BoardException;
+}
+
+/**
+ * The raw REPL engine's surface that everything above it (kernel, files, CLI) uses.
+ * Implemented by `RawRepl` over any Transport.
+ */
+export interface CodeRunner {
+  /** Run source code; resolves when the board is back at the raw prompt. */
+  exec(code: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Evaluate an expression on the board and return its value (JSON-decoded, repr as fallback). Throws BoardError if it raised. */
+  eval<T = unknown>(expression: string, options?: Omit<ExecOptions, 'onStdout'>): Promise<T>;
+}
+
+/** Thrown by `eval` and helpers when board code raised; carries the parsed exception. */
+export class BoardError extends Error {
+  constructor(readonly exception: BoardException) {
+    super(`${exception.type}: ${exception.message}`);
+    this.name = 'BoardError';
+  }
+}
+
+/** A wait on the board timed out; the message says what was expected. */
+export class BoardTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BoardTimeoutError';
+  }
+}
