@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The main job from a fresh clone: set up, install the IoT kernel for this user, and
+# execute the example notebook headless with Jupyter's nbconvert, printing its cells
+# and outputs. Cells run on the virtual board unless IOT_DEMO_BOARD names another
+# board (e.g. IOT_DEMO_BOARD=/dev/ttyACM0 for a real board on USB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+node packages/iot-kernel/dist/src/cli.js install --user
+notebook=${1:-examples/getting-started.ipynb}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+echo "demo: executing $notebook on kernel 'iot'"
+jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=iot \
+  --ExecutePreprocessor.timeout=120 --output-dir "$out" --output executed "$notebook" >/dev/null
+node scripts/print-notebook.js "$out/executed.ipynb"
