@@ -2,6 +2,12 @@
 export interface ExecOptions {
   /** Board stdout as it arrives, already UTF-8 decoded (split sequences are held back until complete). */
   onStdout?: (text: string) => void;
+  /**
+   * Board stdout as raw bytes, exactly as sent (no UTF-8 decoding, no "\r\n" folding);
+   * when given, onStdout is not called and ExecResult.stdout stays empty. The file
+   * transfers (src/files) read binary data through this.
+   */
+  onStdoutBytes?: (bytes: Uint8Array) => void;
   /** Board stderr part (the traceback) as it arrives. */
   onStderr?: (text: string) => void;
   /** The board's code called input(prompt): return the line to send (without newline). */
@@ -34,8 +40,12 @@ export interface ExecResult {
  * Implemented by `RawRepl` over any Transport.
  */
 export interface CodeRunner {
-  /** Run source code; resolves when the board is back at the raw prompt. */
-  exec(code: string, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Run source code; resolves when the board is back at the raw prompt. Code given as
+   * bytes is sent unchanged (src/files sends bytes literals carrying raw 8-bit data;
+   * MicroPython's raw REPL and lexer are 8-bit clean), a string is sent as UTF-8.
+   */
+  exec(code: string | Uint8Array, options?: ExecOptions): Promise<ExecResult>;
   /** Evaluate an expression on the board and return its value (JSON-decoded, repr as fallback). Throws BoardError if it raised. */
   eval<T = unknown>(expression: string, options?: Omit<ExecOptions, 'onStdout'>): Promise<T>;
 }
