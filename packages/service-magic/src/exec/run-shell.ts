@@ -1,0 +1,148 @@
+import type { Duplex } from 'node:stream';
+import type Docker from 'dockerode';
+import { callEngine, type Engine } from '../engine/connect';
+import { ExecStreamDecoder } from './demux';
+
+/** Where and how a shell runs: a container, and the command put before the shell (e.g. nsenter … --). */
+export interface ShellTarget {
+  readonly containerId: string;
+  readonly prefix: readonly string[];
+  readonly user?: string;
+  readonly workingDir?: string;
+  readonly env: readonly string[];
+}
+
+export interface ShellRun {
+  /** The shell, started as `SHELL -s`: it reads the script from standard input. */
+  readonly shell: string;
+  /** Fed to the shell's standard input as it is (no quoting anywhere), then stdin is closed. */
+  readonly script: string;
+  readonly timeoutSeconds?: number;
+  /** Aborting it ends the shell and every process of its process group. */
+  readonly signal: AbortSignal;
+  readonly onText: (stream: 'stdout' | 'stderr', text: string) => void;
+}
+
+export type ShellOutcome = { readonly kind: 'exited'; readonly exitCode: number } | { readonly kind: 'stopped' } | { readonly kind: 'timedOut' };
+
+/**
+ * `sh` prints its PID, which is the exec's process group (the engine starts every exec
+ * as a session and group leader), then becomes PREFIX SHELL -s. Knowing the group,
+ * a stop can kill everything the script started, not only the shell.
+ */
+const GROUP_REPORTING_WRAPPER = 'echo "$$"; exec "$@"';
+
+/** TERM to the group, up to 1 s for it to go, then KILL. `kill -SIG -PGID` works in busybox, dash and bash. */
+const KILL_GROUP_SCRIPT = 'kill -TERM -"$1" 2>/dev/null || exit 0; i=0; while [ $i -lt 10 ] && kill -0 -"$1" 2>/dev/null; do sleep 0.1; i=$((i+1)); done; kill -KILL -"$1" 2>/dev/null; exit 0';
+
+/** After a stop, the cell ends by then even if the engine keeps the stream open. */
+const STOP_DEADLINE_MS = 1800;
+
+export async function runShell(engine: Engine, target: ShellTarget, run: ShellRun): Promise<ShellOutcome> {
+  const container = engine.docker.getContainer(target.containerId);
+  const exec = await callEngine(engine, () =>
+    container.exec({
+      Cmd: ['sh', '-c', GROUP_REPORTING_WRAPPER, 'ide49-service', ...target.prefix, run.shell, '-s'],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      User: target.user,
+      WorkingDir: target.workingDir,
+      Env: [...target.env],
+    }),
+  );
+  const stream = (await callEngine(engine, () => exec.start({ hijack: true, stdin: true }))) as Duplex;
+  const group = new GroupReporter(run.onText);
+  const ended = streamEnded(stream, group);
+  stream.write(run.script);
+  stream.end();
+
+  const stop = stopRequest(run);
+  const stopReason = await Promise.race([ended.then(() => undefined), stop.reason]);
+  stop.cancel();
+  if (!stopReason) return { kind: 'exited', exitCode: await exitCodeOf(exec) };
+  const pgid = await Promise.race([group.pgid, delay(STOP_DEADLINE_MS / 2).then(() => undefined)]);
+  const killed = pgid ? killGroup(container, pgid).catch(() => undefined) : Promise.resolve();
+  await Promise.race([Promise.all([ended, killed]), delay(STOP_DEADLINE_MS)]);
+  stream.destroy();
+  return { kind: stopReason };
+}
+
+/** Takes the wrapper's first stdout line (the process group) out of the output. */
+class GroupReporter {
+  readonly pgid: Promise<number>;
+  private resolvePgid!: (pgid: number) => void;
+  private firstLine: string | undefined = '';
+  readonly decoder: ExecStreamDecoder;
+
+  constructor(onText: ShellRun['onText']) {
+    this.pgid = new Promise((resolve) => (this.resolvePgid = resolve));
+    this.decoder = new ExecStreamDecoder((stream, text) => {
+      if (stream === 'stderr' || this.firstLine === undefined) return onText(stream, text);
+      this.firstLine += text;
+      const newline = this.firstLine.indexOf('\n');
+      if (newline < 0) return;
+      this.resolvePgid(Number(this.firstLine.slice(0, newline)));
+      const rest = this.firstLine.slice(newline + 1);
+      this.firstLine = undefined;
+      if (rest) onText('stdout', rest);
+    });
+  }
+}
+
+function streamEnded(stream: Duplex, group: GroupReporter): Promise<void> {
+  return new Promise((resolve) => {
+    stream.on('data', (chunk: Buffer) => group.decoder.push(chunk));
+    const finish = () => {
+      group.decoder.end();
+      resolve();
+    };
+    stream.once('end', finish);
+    stream.once('close', finish);
+    stream.once('error', finish);
+  });
+}
+
+/** Resolves on the stop button or at the timeout; cancel() drops the listener and the timer. */
+function stopRequest(run: ShellRun): { reason: Promise<'stopped' | 'timedOut'>; cancel(): void } {
+  let onAbort = () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const reason = new Promise<'stopped' | 'timedOut'>((resolve) => {
+    onAbort = () => resolve('stopped');
+    if (run.signal.aborted) return resolve('stopped');
+    run.signal.addEventListener('abort', onAbort, { once: true });
+    if (run.timeoutSeconds !== undefined) timer = setTimeout(() => resolve('timedOut'), run.timeoutSeconds * 1000);
+  });
+  return {
+    reason,
+    cancel() {
+      run.signal.removeEventListener('abort', onAbort);
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function exitCodeOf(exec: Docker.Exec): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const info = await exec.inspect();
+    // The stream can end a moment before the engine records the exit.
+    if (!info.Running || attempt >= 50) return info.ExitCode ?? -1;
+    await delay(20);
+  }
+}
+
+async function killGroup(container: Docker.Container, pgid: number): Promise<void> {
+  const exec = await container.exec({ Cmd: ['sh', '-c', KILL_GROUP_SCRIPT, 'ide49-stop', String(pgid)], User: '0', AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  await new Promise<void>((resolve) => {
+    stream.resume();
+    stream.once('end', resolve);
+    stream.once('close', resolve);
+    stream.once('error', () => resolve());
+  });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
