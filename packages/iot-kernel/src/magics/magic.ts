@@ -47,5 +47,6 @@ export interface Magic<Services = unknown> {
   readonly help: string;
   /** Usage synopsis, e.g. "%%writefile [-a] PATH". */
   readonly usage: string;
-  run(context: CellContext & { services: Services }, args: string, body: string): Promise<void>;
+  /** Resolves with a MIME bundle when the magic has a value to show as the cell's result (execute_result). */
+  run(context: CellContext & { services: Services }, args: string, body: string): Promise<MimeBundle | void>;
 }

@@ -1,0 +1,82 @@
+import { CellError, type CellContext, type MimeBundle } from '../magics/magic';
+
+/** Completion matches with the range they replace, in JavaScript string indices of the code. */
+export interface Completion {
+  matches: string[];
+  start: number;
+  end: number;
+}
+
+/**
+ * A connected board as the kernel sees it. The device layer (raw REPL over a serial
+ * port, a socket or the virtual board) implements this; `%connect` attaches one.
+ */
+export interface BoardSession {
+  /** Where the board is, e.g. "virtual://demo" or "/dev/ttyACM0". */
+  readonly name: string;
+  /** The board's MicroPython version (e.g. "1.24.1") once known: kernel_info reports it. */
+  readonly micropythonVersion?: string;
+  /** Runs board code with live output, input() and the stop button; resolves with the value to show, if any. */
+  exec(code: string, context: CellContext): Promise<MimeBundle | void>;
+  /** `cursor` is a JavaScript string index into `code`. */
+  complete(code: string, cursor: number, signal: AbortSignal): Promise<Completion>;
+  /** Help for the name at `cursor`, or undefined when there is none. */
+  inspect(code: string, cursor: number, detailLevel: number, signal: AbortSignal): Promise<MimeBundle | undefined>;
+  close(): Promise<void>;
+}
+
+/** How long complete/inspect may wait for the board before answering empty (the user is typing). */
+export const BOARD_QUERY_TIMEOUT_MS = 1000;
+
+export const NO_BOARD_MESSAGE = 'No board connected. Connect one with %connect virtual://demo or %connect /dev/ttyACM0; %discover lists boards.';
+
+/** The kernel's slot for at most one board session. */
+export class BoardConnection {
+  private session?: BoardSession;
+
+  get current(): BoardSession | undefined {
+    return this.session;
+  }
+
+  /** Makes `session` the board that runs code; a previous one is closed. */
+  async attach(session: BoardSession): Promise<void> {
+    const previous = this.session;
+    this.session = session;
+    if (previous && previous !== session) await previous.close();
+  }
+
+  async detach(): Promise<void> {
+    const previous = this.session;
+    this.session = undefined;
+    await previous?.close();
+  }
+
+  exec(code: string, context: CellContext): Promise<MimeBundle | void> {
+    if (!this.session) throw new CellError('NoBoardError', NO_BOARD_MESSAGE);
+    return this.session.exec(code, context);
+  }
+
+  /** Empty without a board, or when the board does not answer in time. */
+  async complete(code: string, cursor: number): Promise<Completion> {
+    const empty = { matches: [], start: cursor, end: cursor };
+    const session = this.session;
+    if (!session) return empty;
+    return (await withTimeout((signal) => session.complete(code, cursor, signal))) ?? empty;
+  }
+
+  async inspect(code: string, cursor: number, detailLevel: number): Promise<MimeBundle | undefined> {
+    const session = this.session;
+    if (!session) return undefined;
+    return withTimeout((signal) => session.inspect(code, cursor, detailLevel, signal));
+  }
+}
+
+async function withTimeout<T>(query: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
+  const signal = AbortSignal.timeout(BOARD_QUERY_TIMEOUT_MS);
+  const timedOut = new Promise<undefined>((resolve) => signal.addEventListener('abort', () => resolve(undefined)));
+  try {
+    return await Promise.race([query(signal), timedOut]);
+  } catch {
+    return undefined;
+  }
+}

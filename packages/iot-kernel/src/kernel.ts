@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BoardConnection } from './board/session';
+import { CellDispatcher } from './cell/dispatcher';
+import { isComplete } from './cell/is-complete';
+import { CellOutput } from './cell/output';
+import { codePointToIndex, indexToCodePoint } from './codepoints';
+import { CommManager } from './comms';
+import { completeHost, inspectMagic } from './completion';
+import { History, type HistoryQuery } from './history';
+import type { Logger } from './log';
+import { magics } from './magics';
+import { CellError, type CellContext, type MimeBundle } from './magics/magic';
+import { describeMagic, MagicRegistry } from './magics/registry';
+import type { KernelServices } from './magics/services';
+import type { Content, RequestContext, RequestHandler } from './protocol/server';
+import { PROTOCOL_VERSION } from './protocol/wire';
+
+export const KERNEL_VERSION: string = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+
+/** MicroPython follows Python 3.4's syntax (plus parts of later versions): reported until a board tells its own version. */
+const DEFAULT_LANGUAGE_VERSION = '3.4';
+
+interface ExecuteContent {
+  code: string;
+  silent?: boolean;
+  store_history?: boolean;
+  allow_stdin?: boolean;
+}
+
+/**
+ * The IoT kernel's answers to Jupyter requests: cells go to the dispatcher (magics, host
+ * shell, board), completion and help to the magics or the board, plus history and comms.
+ */
+export class IotKernel implements RequestHandler {
+  readonly board = new BoardConnection();
+  readonly magics = new MagicRegistry<KernelServices>(magics);
+  readonly comms: CommManager;
+  private readonly history = new History();
+  private readonly dispatcher: CellDispatcher;
+  private executionCount = 0;
+  /** Aborts the running cell (stop button). */
+  private running?: AbortController;
+
+  constructor(
+    private readonly log: Logger,
+    publish: (msgType: string, content: Content) => void,
+    private readonly cwd = process.cwd(),
+  ) {
+    this.comms = new CommManager(publish);
+    this.dispatcher = new CellDispatcher({ magics: this.magics, log, board: this.board });
+  }
+
+  /** SIGINT or interrupt_request: abort the running cell, if any. */
+  interrupt(): void {
+    this.log.info(this.running ? 'interrupting the running cell' : 'interrupt with no cell running');
+    this.running?.abort(new CellError('KeyboardInterrupt', 'Interrupted by the user'));
+  }
+
+  async shutdown(restart: boolean): Promise<void> {
+    this.interrupt();
+    await this.board.detach().catch((error: Error) => this.log.warn(`closing the board failed: ${error.message}`));
+    this.log.info(restart ? 'stopping for a restart' : 'stopping');
+  }
+
+  async handle(context: RequestContext): Promise<Content | undefined> {
+    const content = context.request.content;
+    switch (context.request.header.msg_type) {
+      case 'kernel_info_request':
+        return this.kernelInfo();
+      case 'execute_request':
+        return this.execute(content as unknown as ExecuteContent, context);
+      case 'complete_request':
+        return this.complete(String(content.code), Number(content.cursor_pos));
+      case 'inspect_request':
+        return this.inspect(String(content.code), Number(content.cursor_pos), Number(content.detail_level ?? 0));
+      case 'is_complete_request':
+        return { ...isComplete(String(content.code)) };
+      case 'history_request':
+        return { status: 'ok', history: this.history.query(content as unknown as HistoryQuery) };
+      case 'comm_info_request':
+        return { status: 'ok', comms: this.comms.info(content.target_name as string | undefined) };
+      case 'comm_open':
+        this.comms.open(content as never, context.publish);
+        return undefined;
+      case 'comm_msg':
+        this.comms.message(content as never);
+        return undefined;
+      case 'comm_close':
+        this.comms.close(content as never);
+        return undefined;
+      case 'interrupt_request':
+        this.interrupt();
+        return { status: 'ok' };
+      case 'shutdown_request':
+        return { status: 'ok', restart: Boolean(content.restart) };
+      default:
+        this.log.warn(`unsupported request ${context.request.header.msg_type} ignored`);
+        return context.request.header.msg_type.endsWith('_request')
+          ? { status: 'error', ename: 'NotImplementedError', evalue: `${context.request.header.msg_type} is not supported by iot-kernel`, traceback: [] }
+          : undefined;
+    }
+  }
+
+  private kernelInfo(): Content {
+    const board = this.board.current;
+    return {
+      status: 'ok',
+      protocol_version: PROTOCOL_VERSION,
+      implementation: 'iot-kernel',
+      implementation_version: KERNEL_VERSION,
+      language_info: {
+        name: 'python',
+        version: board?.micropythonVersion ?? DEFAULT_LANGUAGE_VERSION,
+        mimetype: 'text/x-python',
+        file_extension: '.py',
+        codemirror_mode: 'python',
+        pygments_lexer: 'python3',
+        nbconvert_exporter: 'python',
+      },
+      banner: `IoT kernel ${KERNEL_VERSION}: cells run on a MicroPython board${board ? ` (connected: ${board.name})` : ''}; %lsmagic lists the magics.`,
+      help_links: [
+        { text: 'MicroPython documentation', url: 'https://docs.micropython.org/' },
+        { text: 'Jupyter documentation', url: 'https://docs.jupyter.org/' },
+      ],
+    };
+  }
+
+  private async execute(request: ExecuteContent, context: RequestContext): Promise<Content> {
+    const silent = Boolean(request.silent);
+    const storeHistory = !silent && request.store_history !== false;
+    if (storeHistory) this.executionCount++;
+    const executionCount = this.executionCount;
+    const publish = silent ? () => undefined : context.publish;
+    publish('execute_input', { code: request.code, execution_count: executionCount });
+    const output = new CellOutput(publish);
+    const abort = new AbortController();
+    this.running = abort;
+    const cell: CellContext = {
+      stdout: (text) => output.stream('stdout', text),
+      stderr: (text) => output.stream('stderr', text),
+      display: (data, options) => output.display(data, options),
+      input: (prompt, options) => {
+        output.flush();
+        if (!request.allow_stdin) return Promise.reject(new CellError('StdinNotImplementedError', 'This frontend does not support input requests (allow_stdin is false): the cell cannot ask for input here.'));
+        return context.requestInput(prompt, Boolean(options?.password), abort.signal);
+      },
+      signal: abort.signal,
+      cwd: this.cwd,
+    };
+    try {
+      const result = await this.dispatcher.run(request.code, cell);
+      output.flush();
+      if (result) publish('execute_result', { execution_count: executionCount, data: result, metadata: {} });
+      if (storeHistory) this.history.add(executionCount, request.code, plainText(result));
+      return { status: 'ok', execution_count: executionCount, user_expressions: {}, payload: [] };
+    } catch (thrown) {
+      output.flush();
+      if (storeHistory) this.history.add(executionCount, request.code);
+      const error = toCellError(thrown, this.log);
+      const failure = { ename: error.ename, evalue: error.evalue, traceback: error.traceback };
+      publish('error', failure);
+      return { status: 'error', execution_count: executionCount, ...failure };
+    } finally {
+      if (this.running === abort) this.running = undefined;
+    }
+  }
+
+  private async complete(code: string, cursorPos: number): Promise<Content> {
+    const cursor = codePointToIndex(code, cursorPos);
+    const found = completeHost(code, cursor, this.magics, this.cwd) ?? (await this.board.complete(code, cursor));
+    return {
+      status: 'ok',
+      matches: found.matches,
+      cursor_start: indexToCodePoint(code, found.start),
+      cursor_end: indexToCodePoint(code, found.end),
+      metadata: {},
+    };
+  }
+
+  private async inspect(code: string, cursorPos: number, detailLevel: number): Promise<Content> {
+    const cursor = codePointToIndex(code, cursorPos);
+    const magic = inspectMagic(code, cursor, this.magics);
+    const data = magic ? { 'text/plain': describeMagic(magic) } : await this.board.inspect(code, cursor, detailLevel);
+    return { status: 'ok', found: Boolean(data), data: data ?? {}, metadata: {} };
+  }
+}
+
+function plainText(result: MimeBundle | void): string | undefined {
+  const text = result?.['text/plain'];
+  return typeof text === 'string' ? text : undefined;
+}
+
+/** Anything a cell throws becomes a Jupyter error; unexpected ones are logged with their stack. */
+function toCellError(thrown: unknown, log: Logger): CellError {
+  if (thrown instanceof CellError) return thrown;
+  const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+  log.error(`unexpected failure in a cell: ${error.stack}`);
+  return new CellError(error.name || 'Error', error.message);
+}

@@ -1,0 +1,13 @@
+// Every magic of the kernel, registered here and only here: one line per magic module.
+import { bashMagic } from './bash';
+import { loglevelMagic } from './loglevel';
+import { lsmagicMagic } from './lsmagic';
+import type { KernelMagic } from './services';
+import { writefileMagic } from './writefile';
+
+export const magics: KernelMagic[] = [
+  lsmagicMagic,
+  loglevelMagic,
+  bashMagic,
+  writefileMagic,
+];

@@ -1,0 +1,13 @@
+import type { BoardConnection } from '../board/session';
+import type { Logger } from '../log';
+import type { Magic } from './magic';
+import type { MagicRegistry } from './registry';
+
+/** What the kernel offers its own magics (through `context.services`). */
+export interface KernelServices {
+  readonly magics: MagicRegistry<KernelServices>;
+  readonly log: Logger;
+  readonly board: BoardConnection;
+}
+
+export type KernelMagic = Magic<KernelServices>;
