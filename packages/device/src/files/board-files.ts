@@ -1,0 +1,233 @@
+import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import { BoardError, type CodeRunner, type ExecOptions } from '../repl/types';
+import { HELPER_NAME, HELPER_SOURCE } from './board-helpers';
+import { pyString } from './locations';
+import { ProgressTally, type ProgressListener } from './progress';
+import { bytesLiteral, EscapedStreamDecoder } from './wire-encoding';
+
+/** One entry of a board listing; `path` is relative to the listed folder ('' = the listed file itself). */
+export interface BoardEntry {
+  path: string;
+  size: number;
+  isDir: boolean;
+}
+
+/** A file to write: board path (absolute) and content. */
+export interface FileToWrite {
+  path: string;
+  data: Uint8Array;
+}
+
+/** What the board found comparing its tree with the host's hashes (paths relative to the root). */
+export interface TreeDifference {
+  /** On both sides, content (or file/folder kind) differs. */
+  differing: string[];
+  /** On the host only. */
+  missing: string[];
+  /** On the board only. */
+  extra: Array<{ path: string; isDir: boolean }>;
+  /** Temporary files of interrupted transfers, removed during the comparison. */
+  staleTemporaries: string[];
+}
+
+export interface BoardInfo {
+  /** The board's sys.path. */
+  path: string[];
+  /** sys.implementation._mpy (0 when missing). */
+  mpy: number;
+  /** The `deflate` module can decompress (writes then send compressible data deflated). */
+  deflate: boolean;
+}
+
+export interface BoardFilesOptions {
+  /** Largest code sent in one exec (bytes); the board holds about twice this in RAM. Default 8192. */
+  execBudget?: number;
+  /** Raw bytes per write statement (each compressed on its own). Default 4096. */
+  pieceSize?: number;
+  /** Send compressible pieces deflated when the board has `deflate`. Default true. */
+  compress?: boolean;
+  /** Longest wait for one exec. Default 60 s. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Length of the sha256 hex prefix compared during a tree diff (64 bits: accidental equality is out of reach). */
+export const DIFF_HASH_CHARS = 16;
+
+/** Short hex sha256 of `data`, as the board computes it. */
+export function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * File operations on one board through its raw REPL. Every operation is one exec of a call
+ * into the resident helpers (installed on first use and again after a soft reset), except
+ * writes, which are packed into as few execs as the exec budget allows.
+ */
+export class BoardFiles {
+  private readonly execBudget: number;
+  private readonly pieceSize: number;
+  private readonly compress: boolean;
+  private boardInfo: BoardInfo | undefined;
+
+  constructor(
+    private readonly runner: CodeRunner,
+    private readonly options: BoardFilesOptions = {},
+  ) {
+    this.execBudget = options.execBudget ?? 8192;
+    this.pieceSize = options.pieceSize ?? 4096;
+    this.compress = options.compress ?? true;
+  }
+
+  async info(): Promise<BoardInfo> {
+    this.boardInfo ??= await this.callJson<BoardInfo>('info()');
+    return this.boardInfo;
+  }
+
+  list(boardPath: string, recursive = false): Promise<BoardEntry[]> {
+    return this.callJson<Array<[string, number, boolean]>>(`ls(${pyString(boardPath)}, ${py(recursive)})`).then((rows) =>
+      rows.map(([path, size, isDir]) => ({ path, size, isDir })),
+    );
+  }
+
+  async read(boardPath: string, onProgress?: ProgressListener, expectedSize = 0): Promise<Buffer> {
+    const decoder = new EscapedStreamDecoder();
+    const tally = new ProgressTally(expectedSize, onProgress);
+    await this.call(helper(`r(${pyString(boardPath)}, ${this.pieceSize})`), {
+      onStdoutBytes: (bytes) => {
+        decoder.push(bytes);
+        tally.report(boardPath, decoder.size, expectedSize);
+      },
+    });
+    const { data, sha256, size } = decoder.finish();
+    if (data.length !== size || sha256Hex(data) !== sha256) {
+      throw new Error(`reading ${boardPath} gave ${data.length} bytes that do not match the board's sha256 (link noise?); try again`);
+    }
+    return data;
+  }
+
+  /** Writes files through temporary names, each renamed into place once its sha256 matches on the board. */
+  async write(files: FileToWrite[], onProgress?: ProgressListener): Promise<void> {
+    const tally = new ProgressTally(
+      files.reduce((n, f) => n + f.data.length, 0),
+      onProgress,
+    );
+    const compress = this.compress && (await this.info()).deflate;
+    const batch: Buffer[] = [];
+    let batchBytes = 0;
+    let afterSend: Array<() => void> = [];
+    const send = async () => {
+      if (batch.length === 0) return;
+      await this.call(Buffer.concat(batch));
+      batch.length = 0;
+      batchBytes = 0;
+      afterSend.forEach((report) => report());
+      afterSend = [];
+    };
+    const add = async (statement: Buffer, report?: () => void) => {
+      if (batchBytes + statement.length > this.execBudget) await send();
+      batch.push(statement);
+      batchBytes += statement.length;
+      if (report) afterSend.push(report);
+    };
+    for (const file of files) {
+      const sha = sha256Hex(file.data);
+      await add(Buffer.from(`${HELPER_NAME}.o(${pyString(file.path)})\n`));
+      for (let offset = 0; offset < file.data.length; offset += this.pieceSize) {
+        const end = Math.min(offset + this.pieceSize, file.data.length);
+        await add(this.writeStatement(file.data.subarray(offset, end), compress), () => tally.report(file.path, end, file.data.length));
+      }
+      await add(Buffer.from(`${HELPER_NAME}.c('${sha}')\n`), () => {
+        tally.report(file.path, file.data.length, file.data.length);
+        tally.fileFinished(file.data.length);
+      });
+    }
+    await send();
+  }
+
+  remove(boardPath: string, recursive = false): Promise<void> {
+    return this.call(helper(`rm(${pyString(boardPath)}, ${py(recursive)})`)).then(() => undefined);
+  }
+
+  /** Removes files and folders given relative to `root`, deepest first; missing ones are skipped. */
+  removeAll(root: string, relativePaths: string[]): Promise<void> {
+    if (relativePaths.length === 0) return Promise.resolve();
+    return this.call(helper(`rm_all(${pyString(root)}, ${pyJson(relativePaths)})`)).then(() => undefined);
+  }
+
+  /** Creates the folder and any missing parents. */
+  mkdirs(boardPath: string): Promise<void> {
+    return this.call(helper(`mkdir(${pyString(boardPath)})`)).then(() => undefined);
+  }
+
+  /**
+   * One exec: the board walks `root`, hashes the files the host also has and answers only
+   * what differs. `want` maps relative paths to their sha256 hex (or '' for a folder).
+   */
+  async diff(root: string, want: Map<string, string>): Promise<TreeDifference> {
+    const prefixes = Object.fromEntries([...want].map(([rel, hash]) => [rel, hash.slice(0, DIFF_HASH_CHARS)]));
+    const answer = await this.callJson<{ d: string[]; m: string[]; x: Array<[string, boolean]>; t: string[] }>(
+      `diff(${pyString(root)}, ${pyJson(prefixes)}, ${DIFF_HASH_CHARS})`,
+    );
+    return {
+      differing: answer.d,
+      missing: answer.m,
+      extra: answer.x.map(([path, isDir]) => ({ path, isDir })),
+      staleTemporaries: answer.t,
+    };
+  }
+
+  /** Removes temporary files that interrupted transfers left under `root`; returns their relative paths. */
+  cleanup(root: string): Promise<string[]> {
+    return this.callJson<string[]>(`cleanup(${pyString(root)})`);
+  }
+
+  private writeStatement(piece: Uint8Array, compress: boolean): Buffer {
+    if (compress) {
+      const deflated = deflateSync(piece, { windowBits: 10, level: 9, memLevel: 9 });
+      if (deflated.length < piece.length * 0.9) return statement('wz', deflated);
+    }
+    return statement('w', piece);
+  }
+
+  private async callJson<T>(call: string): Promise<T> {
+    const { stdout } = await this.call(helper(call));
+    const lastLine = stdout.trim().split('\n').pop() ?? '';
+    try {
+      return JSON.parse(lastLine) as T;
+    } catch {
+      throw new Error(`the board answered ${JSON.stringify(stdout.slice(0, 200))} where file helpers print JSON; is other code printing?`);
+    }
+  }
+
+  /** Runs code that calls the helpers; installs them and runs it again if the board lacks them. */
+  private async call(code: string | Buffer, options: ExecOptions = {}) {
+    const run = () => this.runner.exec(code, { timeoutMs: this.options.timeoutMs ?? 60_000, signal: this.options.signal, ...options });
+    let result = await run();
+    if (result.exception?.type === 'NameError' && result.exception.message.includes(HELPER_NAME)) {
+      const install = await this.runner.exec(HELPER_SOURCE, { timeoutMs: this.options.timeoutMs ?? 60_000 });
+      if (install.exception) throw new BoardError(install.exception);
+      result = await run();
+    }
+    if (result.exception) throw new BoardError(result.exception);
+    return result;
+  }
+}
+
+function statement(helper: 'w' | 'wz', data: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from(`${HELPER_NAME}.${helper}(`), bytesLiteral(data), Buffer.from(')\n')]);
+}
+
+function helper(call: string): string {
+  return `${HELPER_NAME}.${call}`;
+}
+
+function py(flag: boolean): string {
+  return flag ? 'True' : 'False';
+}
+
+/** JSON is a Python literal too, as long as it holds no true/false/null. */
+function pyJson(value: string[] | Record<string, string>): string {
+  return JSON.stringify(value);
+}

@@ -1,0 +1,197 @@
+/**
+ * The board side of the file operations: Python installed once per board session as the
+ * global `_ide49f` (a soft reset removes it; `BoardFiles` reinstalls it on the NameError).
+ * Keeping it resident means each operation sends one short call, not its code.
+ *
+ * Conventions shared with the host side (board-files.ts, escaped-stream.ts):
+ * - writes go to `.NAME.ide49-tmp` in the target's folder; `c(sha)` renames it into place
+ *   only when the sha256 of what is on the flash matches, and checks the rename happened;
+ * - results come back as one JSON line; file contents come back as raw bytes with 0x1b
+ *   escaping 0x1b and 0x04 (the raw REPL's end-of-output byte), then 0x1b 'E' and a
+ *   trailer "<sha256 hex> <size>".
+ */
+export const HELPER_NAME = '_ide49f';
+export const TEMP_SUFFIX = '.ide49-tmp';
+
+export const HELPER_SOURCE = `
+def _ide49_make():
+    import os, sys, hashlib, json
+    TMP = '${TEMP_SUFFIX}'
+    buf = bytearray(1024)
+    state = {}
+
+    def isdir(p):
+        try:
+            return os.stat(p)[0] & 0x4000 != 0
+        except OSError:
+            return None
+
+    def join(d, n):
+        return d + n if d.endswith('/') else d + '/' + n
+
+    def mkdirs(p):
+        q = ''
+        for part in p.split('/'):
+            if part:
+                q += '/' + part
+                if isdir(q) is None:
+                    os.mkdir(q)
+
+    def tmpname(p):
+        i = p.rfind('/')
+        return p[:i + 1] + '.' + p[i + 1:] + TMP
+
+    def sha(p):
+        h = hashlib.sha256()
+        mv = memoryview(buf)
+        with open(p, 'rb') as f:
+            while True:
+                k = f.readinto(buf)
+                if not k:
+                    break
+                h.update(mv[:k])
+        return ''.join('%02x' % x for x in h.digest())
+
+    def walk(root, rel, out, stale):
+        # out gets (rel, full, isdir); stale temp files are removed on the way
+        for e in os.ilistdir(root):
+            n, full = e[0], join(root, e[0])
+            r = rel + '/' + n if rel else n
+            if e[1] & 0x4000:
+                out.append((r, full, True))
+                walk(full, r, out, stale)
+            elif n.startswith('.') and n.endswith(TMP):
+                os.remove(full)
+                stale.append(r)
+            else:
+                out.append((r, full, False))
+
+    def ls(root, recursive):
+        d = isdir(root)
+        if d is None:
+            raise OSError(2, 'no such file or folder: ' + root)
+        out = [('', root, False)]
+        if d and recursive:
+            out = []
+            walk(root, '', out, [])
+        elif d:
+            out = [(e[0], join(root, e[0]), e[1] & 0x4000 != 0) for e in os.ilistdir(root)]
+        print(json.dumps([[r, 0 if dr else os.stat(f)[6], dr] for r, f, dr in out]))
+
+    def diff(root, want, n):
+        # want: {rel: sha256 hex prefix of length n, or '' for a folder}
+        out, stale, differ, extra = [], [], [], []
+        if isdir(root):
+            walk(root, '', out, stale)
+        for r, f, dr in out:
+            h = want.pop(r, None)
+            if h is None:
+                extra.append([r, dr])
+            elif dr != (h == '') or not dr and sha(f)[:n] != h:
+                differ.append(r)
+        print(json.dumps({'d': differ, 'm': list(want), 'x': extra, 't': stale}))
+
+    def cleanup(root):
+        stale = []
+        if isdir(root):
+            walk(root, '', [], stale)
+        print(json.dumps(stale))
+
+    def o(p):
+        mkdirs(p[:p.rfind('/')])
+        state['p'] = p
+        state['f'] = open(tmpname(p), 'wb')
+
+    def w(b):
+        state['f'].write(b)
+
+    def wz(b):
+        import deflate, io
+        z = deflate.DeflateIO(io.BytesIO(b), deflate.ZLIB)
+        mv = memoryview(buf)
+        while True:
+            k = z.readinto(buf)
+            if not k:
+                break
+            state['f'].write(mv[:k])
+
+    def c(expected):
+        p = state.pop('p')
+        state.pop('f').close()
+        t = tmpname(p)
+        got = sha(t)
+        if got != expected:
+            os.remove(t)
+            raise ValueError('written file does not match (sha256 %s, expected %s): %s' % (got, expected, p))
+        if isdir(p):
+            raise OSError(21, 'a folder is in the way: ' + p)
+        size = os.stat(t)[6]
+        try:
+            os.rename(t, p)
+        except OSError:
+            os.remove(p)
+            os.rename(t, p)
+        if isdir(t) is not None:
+            # some filesystems ignore a rename onto an existing file
+            os.remove(p)
+            os.rename(t, p)
+        if isdir(t) is not None or os.stat(p)[6] != size:
+            raise OSError(5, 'renaming %s into place did not take effect' % t)
+
+    def r(p, size):
+        h = hashlib.sha256()
+        n = 0
+        out = sys.stdout.buffer
+        with open(p, 'rb') as f:
+            while True:
+                b = f.read(size)
+                if not b:
+                    break
+                h.update(b)
+                n += len(b)
+                out.write(b.replace(b'\\x1b', b'\\x1b\\x1b').replace(b'\\x04', b'\\x1bD'))
+        out.write(b'\\x1bE')
+        out.write(('%s %d' % (''.join('%02x' % x for x in h.digest()), n)).encode())
+
+    def rm(p, recursive):
+        d = isdir(p)
+        if d is None:
+            raise OSError(2, 'no such file or folder: ' + p)
+        if d and not recursive:
+            raise OSError(21, 'is a folder (remove it with -r): ' + p)
+        if d:
+            for e in os.ilistdir(p):
+                rm(join(p, e[0]), True)
+            if p != '/':
+                os.rmdir(p)
+        else:
+            os.remove(p)
+
+    def rm_all(root, rels):
+        # deepest first, so folders are empty when their turn comes
+        for r in sorted(rels, key=lambda r: -r.count('/')):
+            if isdir(join(root, r)) is not None:
+                rm(join(root, r), True)
+
+    def mkdir(p):
+        mkdirs(p)
+
+    def info():
+        try:
+            import deflate
+            z = hasattr(deflate, 'DeflateIO')
+        except ImportError:
+            z = False
+        print(json.dumps({'path': sys.path, 'mpy': getattr(sys.implementation, '_mpy', 0), 'deflate': z}))
+
+    class Helpers:
+        pass
+    h = Helpers()
+    for name, fn in (('ls', ls), ('diff', diff), ('cleanup', cleanup), ('o', o), ('w', w), ('wz', wz),
+                     ('c', c), ('r', r), ('rm', rm), ('rm_all', rm_all), ('mkdir', mkdir), ('info', info)):
+        setattr(h, name, fn)
+    return h
+
+${HELPER_NAME} = _ide49_make()
+del _ide49_make
+`;
