@@ -1,2 +1,11 @@
 export * from './transport/transport';
+export * from './transport/url';
+export { SerialTransport, PortBusyError } from './transport/serial';
+export { findPortUsers } from './transport/port-users';
 export * from './repl/types';
+export { RawRepl, type RawReplOptions } from './repl/raw-repl';
+export { parseBoardException, innermostLine } from './repl/exception';
+export { BoardTextStream } from './repl/text-stream';
+export { DeviceRegistry, defaultRegistryPath, type RegisteredDevice } from './registry/devices';
+export { listSerialPorts, type SerialPortInfo } from './discovery/serial-ports';
+export { micropythonUsbVendor } from './discovery/usb-ids';

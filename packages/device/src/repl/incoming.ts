@@ -1,0 +1,143 @@
+import type { Transport } from '../transport/transport';
+import { BoardTimeoutError } from './types';
+
+/**
+ * What a reader does with the bytes waiting so far: `consumed` bytes are dropped from
+ * the front; `done` ends the wait with its value. Called again on every arrival.
+ */
+export type Scan<T> = (pending: Buffer) => { consumed: number; done?: { value: T } };
+
+export interface TakeOptions {
+  /** Said in the timeout message: "timed out after 5 s waiting for <what>". */
+  what: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * The bytes a board sent that nobody has read yet, and one reader at a time waiting on
+ * them. Every wait has a timeout that names what it expected, and ends at once with
+ * TransportGoneError when the link goes away.
+ */
+export class IncomingBytes {
+  private pending = Buffer.alloc(0);
+  private wake: (() => void) | undefined;
+  private goneError: Error | undefined;
+  private divertedTo: ((chunk: Uint8Array) => void) | undefined;
+  private readonly unsubscribe: Array<() => void>;
+
+  constructor(transport: Transport) {
+    this.unsubscribe = [
+      transport.onData((chunk) => {
+        if (this.divertedTo) return this.divertedTo(chunk);
+        this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
+        this.wake?.();
+      }),
+      transport.onGone((error) => {
+        this.goneError = error;
+        this.wake?.();
+      }),
+    ];
+  }
+
+  get gone(): Error | undefined {
+    return this.goneError;
+  }
+
+  /** Drop everything received so far (stale banners, boot logs). */
+  discard(): Buffer {
+    const dropped = this.pending;
+    this.pending = Buffer.alloc(0);
+    return dropped;
+  }
+
+  take<T>(scan: Scan<T>, options: TakeOptions): Promise<T> {
+    if (this.wake) throw new Error(`internal: two readers on one board link (while waiting for ${options.what})`);
+    return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (settle: () => void) => {
+        this.wake = undefined;
+        if (timer) clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        settle();
+      };
+      const onAbort = () => finish(() => reject(options.signal?.reason ?? new Error('aborted')));
+      const step = () => {
+        if (this.pending.length > 0) {
+          const { consumed, done } = scan(this.pending);
+          if (consumed > 0) this.pending = this.pending.subarray(consumed);
+          if (done) return finish(() => resolve(done.value));
+        }
+        if (this.goneError) {
+          const gone = this.goneError;
+          finish(() => reject(gone));
+        }
+      };
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(
+          () => finish(() => reject(new BoardTimeoutError(`timed out after ${formatSeconds(options.timeoutMs!)} waiting for ${options.what}`))),
+          options.timeoutMs,
+        );
+      }
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.wake = step;
+      step();
+    });
+  }
+
+  /**
+   * Wait for `marker`; resolves with the bytes before it (the marker is consumed).
+   * Bytes that cannot be part of the marker are consumed as they come, so a board
+   * printing without end does not make each look-up slower.
+   */
+  until(marker: string | Uint8Array, options: TakeOptions): Promise<Buffer> {
+    const needle = Buffer.from(marker);
+    const before: Buffer[] = [];
+    return this.take((pending) => {
+      const at = pending.indexOf(needle);
+      if (at >= 0) {
+        before.push(Buffer.from(pending.subarray(0, at)));
+        return { consumed: at + needle.length, done: { value: Buffer.concat(before) } };
+      }
+      const safe = Math.max(0, pending.length - (needle.length - 1));
+      if (safe > 0) before.push(Buffer.from(pending.subarray(0, safe)));
+      return { consumed: safe };
+    }, options);
+  }
+
+  /** Wait for exactly `count` bytes. */
+  exactly(count: number, options: TakeOptions): Promise<Buffer> {
+    return this.take((pending) => (pending.length < count ? { consumed: 0 } : { consumed: count, done: { value: Buffer.from(pending.subarray(0, count)) } }), options);
+  }
+
+  /** Resolves once nothing arrived for `quietMs` (or after `maxMs`); returns what came meanwhile. */
+  async quiet(quietMs: number, maxMs: number): Promise<Buffer> {
+    const deadline = Date.now() + maxMs;
+    for (;;) {
+      const before = this.pending.length;
+      await new Promise((r) => setTimeout(r, quietMs));
+      if (this.pending.length === before || Date.now() >= deadline) break;
+    }
+    return this.discard();
+  }
+
+  /** Hand every arriving byte to `listener` instead (an interactive terminal); returns the undo. */
+  divert(listener: (chunk: Uint8Array) => void): () => void {
+    const waiting = this.discard();
+    this.divertedTo = listener;
+    if (waiting.length > 0) listener(waiting);
+    return () => {
+      this.divertedTo = undefined;
+    };
+  }
+
+  dispose(): void {
+    for (const off of this.unsubscribe) off();
+  }
+}
+
+export function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}

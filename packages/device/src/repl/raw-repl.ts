@@ -1,0 +1,407 @@
+import type { Transport } from '../transport/transport';
+import { parseBoardException } from './exception';
+import { IncomingBytes } from './incoming';
+import { InputHook, InputRequestScanner } from './input-hook';
+import { BoardTextStream } from './text-stream';
+import { BoardError, BoardTimeoutError, type CodeRunner, type ExecOptions, type ExecResult } from './types';
+
+const CTRL_A = 0x01;
+const CTRL_B = 0x02;
+const CTRL_C = 0x03;
+const CTRL_D = 0x04;
+const RAW_BANNER = 'raw REPL; CTRL-B to exit\r\n>';
+const FRIENDLY_PROMPT = '>>> ';
+const RAW_PASTE_REQUEST = Uint8Array.of(0x05, 0x41, CTRL_A);
+/** Plain raw writes are paced like this, as boards with small UART buffers need. */
+const PLAIN_RAW_CHUNK = 256;
+const PLAIN_RAW_PAUSE_MS = 10;
+
+export interface RawReplOptions {
+  /**
+   * How code is sent. 'auto' (default): plain raw for code up to 256 bytes (one write,
+   * no handshake round trip), raw-paste with flow control above that when the firmware
+   * has it. 'always': raw-paste for every exec (still falls back when the firmware
+   * lacks it). 'never': plain raw with paced writes only.
+   */
+  rawPaste?: 'auto' | 'always' | 'never';
+  /** Longest wait for the raw REPL while a board boots or runs main.py (default 10 s). */
+  enterTimeoutMs?: number;
+  /** Longest wait for each protocol reply: OK, the paste window, the prompt (default 5 s). */
+  replyTimeoutMs?: number;
+}
+
+type Mode = 'unknown' | 'raw' | 'friendly';
+
+/**
+ * The raw REPL engine: runs code on a MicroPython board over any Transport and streams
+ * its output back. One operation at a time (calls queue up). The board is kept in raw
+ * mode between runs, so a run costs one round trip.
+ */
+export class RawRepl implements CodeRunner {
+  private readonly incoming: IncomingBytes;
+  private readonly inputHook = new InputHook();
+  private readonly options: Required<RawReplOptions>;
+  private mode: Mode = 'unknown';
+  private inputHookInstalled = false;
+  /** Learnt on the first raw-paste request of this connection. */
+  private rawPasteSupported: boolean | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private running = 0;
+
+  constructor(
+    private readonly transport: Transport,
+    options: RawReplOptions = {},
+  ) {
+    this.options = { rawPaste: 'auto', enterTimeoutMs: 10_000, replyTimeoutMs: 5_000, ...options };
+    this.incoming = new IncomingBytes(transport);
+    transport.onGone(() => this.forgetState());
+  }
+
+  /** True while a run (or any other operation) is in progress. */
+  get busy(): boolean {
+    return this.running > 0;
+  }
+
+  /** Whether this connection's firmware accepted raw-paste (undefined until first tried). */
+  get rawPasteAvailable(): boolean | undefined {
+    return this.rawPasteSupported;
+  }
+
+  exec(code: string | Uint8Array, options: ExecOptions = {}): Promise<ExecResult> {
+    return this.serialised(async () => {
+      await this.ensureRaw();
+      if (options.onInput && !this.inputHookInstalled) {
+        const installed = await this.run(this.inputHook.installCode(), {});
+        if (installed.exception) throw new BoardError(installed.exception);
+        this.inputHookInstalled = true;
+      }
+      return this.run(code, options);
+    });
+  }
+
+  async eval<T = unknown>(expression: string, options: Omit<ExecOptions, 'onStdout'> = {}): Promise<T> {
+    const result = await this.exec(evalCode(expression), options);
+    if (result.exception) throw new BoardError(result.exception);
+    const lines = result.stdout.trimEnd().split('\n');
+    return decodeEvalLine(lines[lines.length - 1] ?? '') as T;
+  }
+
+  /** Enter raw mode (interrupting whatever runs); resolves at the raw prompt. */
+  enterRaw(): Promise<void> {
+    return this.serialised(() => this.ensureRaw(true));
+  }
+
+  /** Back to the friendly REPL (`>>> `), e.g. before handing the board to a terminal. */
+  enterFriendly(): Promise<void> {
+    return this.serialised(async () => {
+      await this.ensureRaw();
+      await this.write(Uint8Array.of(CTRL_B));
+      await this.incoming.until(FRIENDLY_PROMPT, { what: `the friendly prompt '${FRIENDLY_PROMPT}' after Ctrl-B`, timeoutMs: this.options.replyTimeoutMs });
+      this.mode = 'friendly';
+    });
+  }
+
+  /**
+   * Soft reset from raw mode (Ctrl-D at the prompt): the board restarts its interpreter,
+   * runs boot.py (not main.py) and comes back to the raw prompt. Returns its boot output.
+   */
+  softReset(): Promise<string> {
+    return this.serialised(async () => {
+      await this.ensureRaw();
+      await this.write(Uint8Array.of(CTRL_D));
+      await this.incoming.until('OK', { what: "'OK' after the soft reset request", timeoutMs: this.options.replyTimeoutMs });
+      this.forgetState();
+      const boot = await this.incoming.until(RAW_BANNER, { what: 'the raw REPL banner after a soft reset', timeoutMs: this.options.enterTimeoutMs });
+      this.mode = 'raw';
+      return new BoardTextStream().push(boot).replace(/^\n/, '');
+    });
+  }
+
+  /**
+   * Send code and do not wait for it to end: for code that resets the board
+   * (machine.reset()), whose run never completes. The board's state is unknown afterwards.
+   */
+  launch(code: string): Promise<void> {
+    return this.serialised(async () => {
+      await this.ensureRaw();
+      this.forgetState();
+      await this.sendCode(Buffer.from(code, 'utf8'));
+    });
+  }
+
+  /** What the board prints until it is quiet for `quietMs` (at most `maxMs`): boot logs. */
+  collectOutput(quietMs: number, maxMs: number): Promise<string> {
+    return this.serialised(async () => new BoardTextStream().push(await this.incoming.quiet(quietMs, maxMs)));
+  }
+
+  /**
+   * Hand the link to an interactive terminal: bytes from the board go to `listener`
+   * until the returned function is called. The engine forgets the board's mode, so the
+   * next exec finds the raw REPL again.
+   */
+  passthrough(listener: (chunk: Uint8Array) => void): () => void {
+    this.forgetState();
+    return this.incoming.divert(listener);
+  }
+
+  /** The board's state is no longer known (reset, reconnect, terminal use). */
+  forgetState(): void {
+    this.mode = 'unknown';
+    this.inputHookInstalled = false;
+  }
+
+  dispose(): void {
+    this.incoming.dispose();
+  }
+
+  private serialised<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(async () => {
+      this.running++;
+      try {
+        return await operation();
+      } finally {
+        this.running--;
+      }
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Gets to the raw prompt from any state. A board that is booting or busy in main.py
+   * may swallow the first Ctrl-C or be printing: keep sending Ctrl-C + Ctrl-A about
+   * every 200 ms until the raw banner appears, within the enter timeout.
+   */
+  private async ensureRaw(force = false): Promise<void> {
+    if (this.mode === 'raw' && !force) return;
+    const deadline = Date.now() + this.options.enterTimeoutMs;
+    let attempts = 0;
+    for (;;) {
+      attempts++;
+      await this.write(Uint8Array.of(CTRL_C, CTRL_C, CTRL_A));
+      try {
+        await this.incoming.until(RAW_BANNER, { what: 'the raw REPL banner', timeoutMs: Math.max(1, Math.min(200, deadline - Date.now())) });
+        break;
+      } catch (error) {
+        if (!(error instanceof BoardTimeoutError)) throw error;
+        if (Date.now() >= deadline) {
+          throw new BoardTimeoutError(
+            `timed out after ${this.options.enterTimeoutMs / 1000} s waiting for the raw REPL banner ('${RAW_BANNER.replace('\r\n', '\\r\\n')}'): ` +
+              'the board did not answer Ctrl-C / Ctrl-A. Check that it runs MicroPython, that nothing else uses the port, and press its reset button if it hangs.',
+          );
+        }
+      }
+    }
+    // Earlier attempts may still have banners in flight: let them arrive and drop them.
+    if (attempts > 1) await this.incoming.quiet(100, 1000);
+    this.mode = 'raw';
+    this.inputHookInstalled = false;
+  }
+
+  /** One run at the raw prompt: send the code, then stream stdout and the error part. */
+  private async run(code: string | Uint8Array, options: ExecOptions): Promise<ExecResult> {
+    const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
+    const stopInterrupting = this.interruptOnAbort(options.signal);
+    try {
+      await this.sendCode(typeof code === 'string' ? Buffer.from(code, 'utf8') : Buffer.from(code.buffer, code.byteOffset, code.byteLength));
+      return await this.readOutput(options, deadline);
+    } catch (error) {
+      this.forgetState();
+      if (error instanceof BoardTimeoutError) await this.write(Uint8Array.of(CTRL_C)).catch(() => undefined);
+      throw error;
+    } finally {
+      stopInterrupting();
+    }
+  }
+
+  private async sendCode(code: Buffer): Promise<void> {
+    const usePaste = this.options.rawPaste === 'always' || (this.options.rawPaste === 'auto' && code.length > PLAIN_RAW_CHUNK);
+    if (usePaste && this.rawPasteSupported !== false) {
+      const window = await this.requestRawPaste();
+      if (window !== undefined) return this.sendRawPaste(code, window);
+    }
+    await this.sendPlainRaw(code);
+  }
+
+  /** Returns the window size, or undefined when the firmware cannot raw-paste (remembered). */
+  private async requestRawPaste(): Promise<number | undefined> {
+    await this.write(RAW_PASTE_REQUEST);
+    const reply = await this.incoming.exactly(2, { what: "the raw-paste reply ('R\\x01' or 'R\\x00')", timeoutMs: this.options.replyTimeoutMs });
+    if (reply[0] === 0x52 && reply[1] === 1) {
+      const window = await this.incoming.exactly(2, { what: 'the raw-paste window size', timeoutMs: this.options.replyTimeoutMs });
+      this.rawPasteSupported = true;
+      return window.readUInt16LE(0);
+    }
+    this.rawPasteSupported = false;
+    // 'R\x00': understood but disabled, still at the raw prompt. Anything else: firmware
+    // older than raw-paste took our Ctrl-A as "re-print the banner".
+    if (reply[0] !== 0x52) await this.incoming.until(RAW_BANNER, { what: 'the raw REPL banner after an unsupported raw-paste request', timeoutMs: this.options.replyTimeoutMs });
+    return undefined;
+  }
+
+  private async sendRawPaste(code: Buffer, window: number): Promise<void> {
+    let credit = window;
+    let boardEnded = false;
+    const readFlowControl = (wait: boolean) =>
+      this.incoming.take<void>(
+        (pending) => {
+          let i = 0;
+          for (; i < pending.length && !boardEnded; i++) {
+            if (pending[i] === CTRL_A) credit += window;
+            else if (pending[i] === CTRL_D) boardEnded = true;
+            else throw new Error(`unexpected byte 0x${pending[i].toString(16)} from the board during raw-paste`);
+          }
+          return { consumed: i, done: i > 0 || !wait ? { value: undefined } : undefined };
+        },
+        { what: 'raw-paste flow control (a window credit \\x01)', timeoutMs: this.options.replyTimeoutMs },
+      );
+    for (let offset = 0; offset < code.length && !boardEnded; ) {
+      await readFlowControl(credit === 0);
+      if (boardEnded) break;
+      const chunk = code.subarray(offset, offset + credit);
+      await this.write(chunk);
+      offset += chunk.length;
+      credit -= chunk.length;
+    }
+    await this.write(Uint8Array.of(CTRL_D));
+    if (boardEnded) return; // the board stopped taking code (e.g. a compile error); its \x04 was the end
+    await this.incoming.take<void>(
+      (pending) => {
+        const end = pending.indexOf(CTRL_D);
+        return end < 0 ? { consumed: pending.length } : { consumed: end + 1, done: { value: undefined } };
+      },
+      { what: "the board's \\x04 after the raw-paste code (it compiles the code first)", timeoutMs: this.options.replyTimeoutMs + code.length },
+    );
+  }
+
+  private async sendPlainRaw(code: Buffer): Promise<void> {
+    if (code.length + 1 <= PLAIN_RAW_CHUNK) {
+      await this.write(Buffer.concat([code, Uint8Array.of(CTRL_D)]));
+    } else {
+      for (let offset = 0; offset < code.length; offset += PLAIN_RAW_CHUNK) {
+        await this.write(code.subarray(offset, offset + PLAIN_RAW_CHUNK));
+        await new Promise((r) => setTimeout(r, PLAIN_RAW_PAUSE_MS));
+      }
+      await this.write(Uint8Array.of(CTRL_D));
+    }
+    const reply = await this.incoming.exactly(2, { what: "'OK' after sending code in raw mode", timeoutMs: this.options.replyTimeoutMs });
+    if (reply.toString('latin1') !== 'OK') {
+      throw new Error(`the board answered ${JSON.stringify(reply.toString('latin1'))} instead of 'OK' to code sent in raw mode: is it in raw mode?`);
+    }
+  }
+
+  private async readOutput(options: ExecOptions, deadline: number | undefined): Promise<ExecResult> {
+    const remaining = () => (deadline === undefined ? undefined : Math.max(1, deadline - Date.now()));
+    const what = (part: string) => `${part}${deadline === undefined ? '' : ' (the exec timeout)'}`;
+    const stdoutText = new BoardTextStream();
+    const requests = new InputRequestScanner(this.inputHook.marker);
+    let stdout = '';
+    const emitStdout = (text: string) => {
+      if (!text) return;
+      stdout += text;
+      options.onStdout?.(text);
+    };
+    const emitPieces = (text: string) => {
+      for (const piece of requests.push(text)) {
+        if ('text' in piece) emitStdout(piece.text);
+        else this.answerInput(piece.prompt, options);
+      }
+    };
+    const onStdoutBytes = options.onStdoutBytes;
+    await this.incoming.take<void>((pending) => {
+      const end = pending.indexOf(CTRL_D);
+      const part = pending.subarray(0, end < 0 ? pending.length : end);
+      if (onStdoutBytes) {
+        if (part.length > 0) onStdoutBytes(Buffer.from(part));
+      } else {
+        emitPieces(stdoutText.push(part));
+      }
+      return end < 0 ? { consumed: pending.length } : { consumed: end + 1, done: { value: undefined } };
+    }, { what: what('the end of the run (\\x04 after stdout)'), timeoutMs: remaining() });
+    emitPieces(stdoutText.end());
+    emitStdout(requests.end());
+
+    const stderrText = new BoardTextStream();
+    let stderr = '';
+    const emitStderr = (text: string) => {
+      if (!text) return;
+      stderr += text;
+      options.onStderr?.(text);
+    };
+    await this.incoming.take<void>((pending) => {
+      const end = pending.indexOf(CTRL_D);
+      emitStderr(stderrText.push(pending.subarray(0, end < 0 ? pending.length : end)));
+      return end < 0 ? { consumed: pending.length } : { consumed: end + 1, done: { value: undefined } };
+    }, { what: what('the end of the error part (second \\x04)'), timeoutMs: remaining() });
+    emitStderr(stderrText.end());
+
+    const prompt = await this.incoming.exactly(1, { what: "the raw REPL prompt '>' after a run", timeoutMs: this.options.replyTimeoutMs });
+    if (prompt[0] === 0x3e) {
+      this.mode = 'raw';
+    } else {
+      // SystemExit (e.g. sys.exit()) makes the board leave raw mode and soft reset.
+      this.forgetState();
+    }
+    const exception = parseBoardException(stderr);
+    return exception ? { stdout, stderr, exception } : { stdout, stderr };
+  }
+
+  private answerInput(prompt: string, options: ExecOptions): void {
+    const onInput = options.onInput;
+    if (!onInput) return;
+    options.onStdout?.(prompt);
+    void onInput(prompt)
+      .then((line) => this.write(Buffer.from(line.replace(/[\r\n]/g, ' ') + '\n', 'utf8')))
+      .catch(() => this.write(Uint8Array.of(CTRL_C)).catch(() => undefined));
+  }
+
+  /** Stop = Ctrl-C now, and again every second until the run ends (a busy board may miss one). */
+  private interruptOnAbort(signal: AbortSignal | undefined): () => void {
+    if (!signal) return () => undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const interrupt = () => {
+      void this.write(Uint8Array.of(CTRL_C)).catch(() => undefined);
+      timer = setTimeout(interrupt, 1000);
+    };
+    if (signal.aborted) interrupt();
+    else signal.addEventListener('abort', interrupt, { once: true });
+    return () => {
+      signal.removeEventListener('abort', interrupt);
+      if (timer) clearTimeout(timer);
+    };
+  }
+
+  private async write(data: Uint8Array): Promise<void> {
+    const size = this.transport.maxWriteSize;
+    if (data.length <= size) return this.transport.write(data);
+    for (let offset = 0; offset < data.length; offset += size) await this.transport.write(data.subarray(offset, offset + size));
+  }
+}
+
+/**
+ * Board code that prints an expression's value as one line: 'J' + JSON when the json
+ * module can encode it, else 'R' + repr. Names are prefixed to stay out of the user's way.
+ */
+function evalCode(expression: string): string {
+  return [
+    `_ide49_v = (${expression})`,
+    'try:',
+    ' import json as _ide49_j',
+    " print('J' + _ide49_j.dumps(_ide49_v))",
+    'except Exception:',
+    " print('R' + repr(_ide49_v))",
+    'del _ide49_v',
+  ].join('\n');
+}
+
+function decodeEvalLine(line: string): unknown {
+  if (line.startsWith('J')) {
+    try {
+      return JSON.parse(line.slice(1));
+    } catch {
+      return line.slice(1); // MicroPython's json can write what JSON.parse refuses (e.g. NaN)
+    }
+  }
+  if (line.startsWith('R')) return line.slice(1);
+  throw new Error(`eval: the board printed ${JSON.stringify(line)} instead of a value line`);
+}

@@ -1,0 +1,116 @@
+import { SerialPort } from 'serialport';
+import { findPortUsers } from './port-users';
+import { TransportGoneError, type Transport } from './transport';
+import { DEFAULT_BAUD } from './url';
+
+/** The port is held by another program; `pids` lists who, when it could be found. */
+export class PortBusyError extends Error {
+  constructor(
+    readonly path: string,
+    readonly pids: number[],
+  ) {
+    super(
+      pids.length > 0
+        ? `port busy: ${path} is used by PID ${pids.join(', ')}; close that program (or its notebook kernel) and try again`
+        : `port busy: ${path} is locked by another program; close it and try again`,
+    );
+    this.name = 'PortBusyError';
+  }
+}
+
+/**
+ * A board on a serial port (USB CDC, USB-UART bridge, or a pty).
+ *
+ * Control lines: ESP boards with a USB-UART bridge wire DTR/RTS to EN/IO0 (RTS alone
+ * resets, DTR alone selects the bootloader), and TinyUSB CDC boards drop output while
+ * DTR is low. Linux raises both lines together on open, which resets nothing; right
+ * after opening we assert both explicitly (the CP210x-safe order: never one without the
+ * other), which keeps ESP boards running and TinyUSB boards talking. On close RTS drops
+ * before DTR, so the board is never pulled into reset. The port is locked exclusively.
+ */
+export class SerialTransport implements Transport {
+  readonly maxWriteSize = Infinity;
+  private port: SerialPort | undefined;
+  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
+  private readonly goneListeners = new Set<(error: TransportGoneError) => void>();
+  private closing = false;
+
+  constructor(
+    readonly url: string,
+    readonly path: string,
+    readonly baud: number = DEFAULT_BAUD,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.port?.isOpen ?? false;
+  }
+
+  async open(): Promise<void> {
+    if (this.baud === 1200) throw new Error('refusing to open at 1200 baud: it sends many USB boards to their bootloader');
+    const port = new SerialPort({ path: this.path, baudRate: this.baud, autoOpen: false, lock: true, hupcl: false });
+    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve()))).catch((error: Error) => {
+      throw this.explainOpenError(error);
+    });
+    await setLines(port, { dtr: true, rts: true });
+    this.closing = false;
+    this.port = port;
+    port.on('data', (chunk: Buffer) => {
+      for (const listener of this.dataListeners) listener(chunk);
+    });
+    port.on('close', () => {
+      if (!this.closing) this.fireGone(`${this.path} went away (unplugged, or the board rebooted into a new port)`);
+    });
+    port.on('error', () => undefined); // a disconnect also arrives as 'close'
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    const port = this.port;
+    if (!port?.isOpen) throw new TransportGoneError(this.url, `${this.path} is not open`);
+    await new Promise<void>((resolve, reject) => {
+      port.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (error) => {
+        if (error) return reject(new TransportGoneError(this.url, `writing to ${this.path} failed: ${error.message}`));
+        port.drain((drainError) => (drainError ? reject(new TransportGoneError(this.url, `writing to ${this.path} failed: ${drainError.message}`)) : resolve()));
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const port = this.port;
+    this.port = undefined;
+    if (!port?.isOpen) return;
+    this.closing = true;
+    await setLines(port, { dtr: true, rts: false });
+    await setLines(port, { dtr: false, rts: false });
+    await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    this.dataListeners.add(listener);
+    return () => this.dataListeners.delete(listener);
+  }
+
+  onGone(listener: (error: TransportGoneError) => void): () => void {
+    this.goneListeners.add(listener);
+    return () => this.goneListeners.delete(listener);
+  }
+
+  private fireGone(message: string): void {
+    this.port = undefined;
+    const error = new TransportGoneError(this.url, message);
+    for (const listener of [...this.goneListeners]) listener(error);
+  }
+
+  private explainOpenError(error: Error): Error {
+    if (/lock|Resource temporarily unavailable|EBUSY/i.test(error.message)) return new PortBusyError(this.path, findPortUsers(this.path));
+    if (/ENOENT|No such file/i.test(error.message)) return new Error(`no such port: ${this.path} (is the board plugged in? \`iot-device devices\` lists the ports)`);
+    if (/EACCES|Permission denied/i.test(error.message)) {
+      return new Error(`permission denied opening ${this.path}: add your user to the group that owns it (usually \`dialout\`) and log in again`);
+    }
+    return new Error(`cannot open ${this.path}: ${error.message}`);
+  }
+}
+
+/** Sets DTR/RTS; ptys have no modem lines and refuse, which is fine for them. */
+async function setLines(port: SerialPort, lines: { dtr: boolean; rts: boolean }): Promise<void> {
+  await new Promise<void>((resolve) => port.set(lines, () => resolve()));
+}
