@@ -13,10 +13,11 @@ export interface Engine {
 
 /**
  * The daemon named by DOCKER_HOST, else the first socket of DEFAULT_SOCKETS that
- * exists. dockerode is loaded here, not at import, so the kernel starts fast.
+ * exists. dockerode is loaded here, not at import, so the kernel starts fast (a
+ * require: dockerode is CommonJS, and jest's sandbox has no dynamic import()).
  */
-export async function connectEngine(env: NodeJS.ProcessEnv = process.env): Promise<Engine> {
-  const { default: DockerClient } = await import('dockerode');
+export function connectEngine(env: NodeJS.ProcessEnv = process.env): Engine {
+  const DockerClient = require('dockerode') as typeof import('dockerode');
   if (env.DOCKER_HOST) {
     // docker-modem reads DOCKER_HOST (and DOCKER_TLS_VERIFY / DOCKER_CERT_PATH) itself.
     return { docker: new DockerClient(), address: env.DOCKER_HOST };

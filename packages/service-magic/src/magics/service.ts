@@ -15,7 +15,7 @@ export const serviceMagic: ServiceMagic = {
   usage: SERVICE_USAGE,
   async run(context: ServiceCellContext, args: string, body: string): Promise<void> {
     const parsed = parseServiceArgs(args);
-    const engine = await connectEngine();
+    const engine = connectEngine();
     const stack = await loadStack(engine);
     const { target, note } = await resolveTarget(engine, stack, parsed);
     if (note) context.stderr(note);

@@ -11,7 +11,7 @@ export const servicesMagic: ServiceMagic = {
   help: "List the stack's services: container, image, state, health, ports.",
   usage: '%services',
   async run(context: ServiceCellContext): Promise<void> {
-    const engine = await connectEngine();
+    const engine = connectEngine();
     const rows = serviceRows(await loadStack(engine));
     context.display({ 'text/plain': plainTable(rows), 'text/html': htmlTable(rows) });
   },
