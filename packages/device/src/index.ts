@@ -9,3 +9,4 @@ export { BoardTextStream } from './repl/text-stream';
 export { DeviceRegistry, defaultRegistryPath, type RegisteredDevice } from './registry/devices';
 export { listSerialPorts, type SerialPortInfo } from './discovery/serial-ports';
 export { micropythonUsbVendor } from './discovery/usb-ids';
+export * from './files';

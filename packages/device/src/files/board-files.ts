@@ -21,8 +21,10 @@ export interface FileToWrite {
 
 /** What the board found comparing its tree with the host's hashes (paths relative to the root). */
 export interface TreeDifference {
-  /** On both sides, content (or file/folder kind) differs. */
+  /** Files on both sides whose content differs. */
   differing: string[];
+  /** A file on one side, a folder on the other. */
+  wrongKind: string[];
   /** On the host only. */
   missing: string[];
   /** On the board only. */
@@ -83,6 +85,12 @@ export class BoardFiles {
   async info(): Promise<BoardInfo> {
     this.boardInfo ??= await this.callJson<BoardInfo>('info()');
     return this.boardInfo;
+  }
+
+  /** Kind and size of a board path; undefined when nothing is there. */
+  async stat(boardPath: string): Promise<{ isDir: boolean; size: number } | undefined> {
+    const answer = await this.callJson<[boolean, number] | null>(`st(${pyString(boardPath)})`);
+    return answer ? { isDir: answer[0], size: answer[1] } : undefined;
   }
 
   list(boardPath: string, recursive = false): Promise<BoardEntry[]> {
@@ -156,9 +164,10 @@ export class BoardFiles {
     return this.call(helper(`rm_all(${pyString(root)}, ${pyJson(relativePaths)})`)).then(() => undefined);
   }
 
-  /** Creates the folder and any missing parents. */
-  mkdirs(boardPath: string): Promise<void> {
-    return this.call(helper(`mkdir(${pyString(boardPath)})`)).then(() => undefined);
+  /** Creates folders (and missing parents) given relative to `root`, in one exec. */
+  mkdirs(root: string, relativePaths: string[] = ['']): Promise<void> {
+    if (relativePaths.length === 0) return Promise.resolve();
+    return this.call(helper(`mkdir_all(${pyString(root)}, ${pyJson(relativePaths)})`)).then(() => undefined);
   }
 
   /**
@@ -167,11 +176,12 @@ export class BoardFiles {
    */
   async diff(root: string, want: Map<string, string>): Promise<TreeDifference> {
     const prefixes = Object.fromEntries([...want].map(([rel, hash]) => [rel, hash.slice(0, DIFF_HASH_CHARS)]));
-    const answer = await this.callJson<{ d: string[]; m: string[]; x: Array<[string, boolean]>; t: string[] }>(
+    const answer = await this.callJson<{ d: string[]; k: string[]; m: string[]; x: Array<[string, boolean]>; t: string[] }>(
       `diff(${pyString(root)}, ${pyJson(prefixes)}, ${DIFF_HASH_CHARS})`,
     );
     return {
       differing: answer.d,
+      wrongKind: answer.k,
       missing: answer.m,
       extra: answer.x.map(([path, isDir]) => ({ path, isDir })),
       staleTemporaries: answer.t,

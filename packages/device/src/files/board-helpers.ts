@@ -80,16 +80,20 @@ def _ide49_make():
 
     def diff(root, want, n):
         # want: {rel: sha256 hex prefix of length n, or '' for a folder}
+        # answers: d differing content, k file/folder kind differs, m missing, x board only
         out, stale, differ, extra = [], [], [], []
         if isdir(root):
             walk(root, '', out, stale)
+        kind = []
         for r, f, dr in out:
             h = want.pop(r, None)
             if h is None:
                 extra.append([r, dr])
-            elif dr != (h == '') or not dr and sha(f)[:n] != h:
+            elif dr != (h == ''):
+                kind.append(r)
+            elif not dr and sha(f)[:n] != h:
                 differ.append(r)
-        print(json.dumps({'d': differ, 'm': list(want), 'x': extra, 't': stale}))
+        print(json.dumps({'d': differ, 'k': kind, 'm': list(want), 'x': extra, 't': stale}))
 
     def cleanup(root):
         stale = []
@@ -173,8 +177,13 @@ def _ide49_make():
             if isdir(join(root, r)) is not None:
                 rm(join(root, r), True)
 
-    def mkdir(p):
-        mkdirs(p)
+    def mkdir_all(root, rels):
+        for r in rels:
+            mkdirs(join(root, r))
+
+    def st(p):
+        d = isdir(p)
+        print(json.dumps(None if d is None else [d, 0 if d else os.stat(p)[6]]))
 
     def info():
         try:
@@ -188,7 +197,7 @@ def _ide49_make():
         pass
     h = Helpers()
     for name, fn in (('ls', ls), ('diff', diff), ('cleanup', cleanup), ('o', o), ('w', w), ('wz', wz),
-                     ('c', c), ('r', r), ('rm', rm), ('rm_all', rm_all), ('mkdir', mkdir), ('info', info)):
+                     ('c', c), ('r', r), ('rm', rm), ('rm_all', rm_all), ('mkdir_all', mkdir_all), ('st', st), ('info', info)):
         setattr(h, name, fn)
     return h
 

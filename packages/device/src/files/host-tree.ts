@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+/** Files in LOCAL's top folder whose lines exclude paths from sync (gitignore syntax). */
+export const IGNORE_FILES = ['.gitignore', '.ide49ignore'];
+/** Never copied to a board: version control data and the ignore files themselves. */
+const ALWAYS_EXCLUDED = ['.git/', ...IGNORE_FILES.map((name) => '/' + name)];
+
+/**
+ * Which relative paths a sync leaves alone, on both sides: --exclude globs plus the ignore
+ * files, with gitignore semantics (`*.pyc`, `build/`, `/top-only`, `**` and `!negation`).
+ */
+export class PathFilter {
+  private readonly rules: Ignore;
+
+  constructor(patterns: string[]) {
+    this.rules = ignore().add([...ALWAYS_EXCLUDED, ...patterns]);
+  }
+
+  /** Reads the ignore files at the top of `root` (missing ones are fine) and adds `excludes`. */
+  static async forFolder(root: string, excludes: string[] = []): Promise<PathFilter> {
+    const patterns: string[] = [];
+    for (const name of IGNORE_FILES) {
+      const text = await fs.readFile(path.join(root, name), 'utf8').catch(() => '');
+      patterns.push(...text.split(/\r?\n/));
+    }
+    return new PathFilter([...patterns, ...excludes]);
+  }
+
+  excludes(relativePath: string, isDir: boolean): boolean {
+    // a path is excluded when it or any folder above it is
+    const parts = relativePath.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const last = i === parts.length;
+      if (this.rules.ignores(parts.slice(0, i).join('/') + (last && !isDir ? '' : '/'))) return true;
+    }
+    return false;
+  }
+}
+
+export interface HostFile {
+  /** Relative to the tree's root, '/'-separated. */
+  path: string;
+  absolute: string;
+  size: number;
+  sha256: string;
+}
+
+export interface HostTree {
+  files: HostFile[];
+  /** Relative folder paths (including empty ones). */
+  folders: string[];
+}
+
+/** Walks and hashes a host folder, leaving out what `filter` excludes. */
+export async function readHostTree(root: string, filter: PathFilter): Promise<HostTree> {
+  const tree: HostTree = { files: [], folders: [] };
+  const visit = async (folder: string, relative: string) => {
+    const entries = await fs.readdir(folder, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const rel = relative ? `${relative}/${entry.name}` : entry.name;
+      const absolute = path.join(folder, entry.name);
+      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && (await fs.stat(absolute)).isDirectory());
+      if (filter.excludes(rel, isDir)) continue;
+      if (isDir) {
+        tree.folders.push(rel);
+        await visit(absolute, rel);
+      } else {
+        const { size } = await fs.stat(absolute);
+        tree.files.push({ path: rel, absolute, size, sha256: await hashFile(absolute) });
+      }
+    }
+  };
+  await visit(root, '');
+  return tree;
+}
+
+function hashFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
+}

@@ -1,0 +1,12 @@
+export { BoardFiles, DIFF_HASH_CHARS, sha256Hex } from './board-files';
+export type { BoardEntry, BoardFilesOptions, BoardInfo, FileToWrite, TreeDifference } from './board-files';
+export { copyFiles } from './copy';
+export type { CopyOptions, CopyReport } from './copy';
+export { IGNORE_FILES, PathFilter } from './host-tree';
+export { joinBoardPath, normaliseBoardPath, parseLocation } from './locations';
+export type { Location } from './locations';
+export { DEFAULT_INDEX, mipInstall } from './mip';
+export type { MipOptions, MipReport } from './mip';
+export type { ProgressListener, TransferProgress } from './progress';
+export { syncFiles, syncFolder } from './sync';
+export type { SyncOptions, SyncReport } from './sync';
