@@ -1,4 +1,5 @@
 // Every magic of the kernel, registered here and only here: one line per magic module.
+import { serviceMagics } from '@ide49/service-magic';
 import { bashMagic } from './bash';
 import { loglevelMagic } from './loglevel';
 import { lsmagicMagic } from './lsmagic';
@@ -10,4 +11,5 @@ export const magics: KernelMagic[] = [
   loglevelMagic,
   bashMagic,
   writefileMagic,
+  ...serviceMagics,
 ];
