@@ -5,4 +5,4 @@ export { splitArgs } from './magics/args';
 export { BoardConnection, NO_BOARD_MESSAGE, type BoardSession, type Completion } from './board/session';
 export { CommManager, type Comm, type CommListener, type CommTarget } from './comms';
 export { IotKernel, KERNEL_VERSION } from './kernel';
-export { runKernel } from './main';
+export { runKernel, startKernel, type RunningKernel } from './main';

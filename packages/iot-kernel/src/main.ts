@@ -1,7 +1,21 @@
 import { IotKernel } from './kernel';
 import { Logger, logFileFor, parseLogLevel } from './log';
-import { readConnectionFile } from './protocol/connection';
+import { readConnectionFile, type ConnectionInfo } from './protocol/connection';
 import { KernelServer } from './protocol/server';
+
+export interface RunningKernel {
+  kernel: IotKernel;
+  server: KernelServer;
+}
+
+/** Binds the kernel's sockets and starts answering; `cwd` is the notebook folder. */
+export async function startKernel(info: ConnectionInfo, log: Logger, cwd = process.cwd()): Promise<RunningKernel> {
+  let server: KernelServer | undefined;
+  const kernel = new IotKernel(log, (msgType, content) => server?.publish(msgType, content), cwd);
+  server = new KernelServer(info, kernel, log);
+  await server.start();
+  return { kernel, server };
+}
 
 /**
  * Runs the kernel for one connection file until a shutdown_request; the process exits 0
@@ -9,16 +23,12 @@ import { KernelServer } from './protocol/server';
  */
 export async function runKernel(connectionFile: string): Promise<void> {
   const log = new Logger(parseLogLevel(process.env.IOT_KERNEL_LOG) ?? 'info', logFileFor(connectionFile));
-  const info = readConnectionFile(connectionFile);
-  let server: KernelServer | undefined;
-  const kernel = new IotKernel(log, (msgType, content) => server?.publish(msgType, content));
-  server = new KernelServer(info, kernel, log);
+  const { kernel, server } = await startKernel(readConnectionFile(connectionFile), log);
   process.on('SIGINT', () => kernel.interrupt());
   process.on('SIGTERM', () => {
     log.info('SIGTERM: stopping');
     void kernel.shutdown(false).finally(() => process.exit(0));
   });
-  await server.start();
   log.info(`iot-kernel started (pid ${process.pid}, log file ${log.filePath ?? 'none'})`);
   await server.stopped;
   await log.close();

@@ -75,7 +75,7 @@ export class KernelServer {
   readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
 
   constructor(
-    private readonly info: ConnectionInfo,
+    readonly info: ConnectionInfo,
     private readonly handler: RequestHandler,
     private readonly log: Logger,
   ) {
