@@ -1,3 +1,4 @@
+export { HELPER_NAME, TEMP_SUFFIX } from './board-helpers';
 export { BoardFiles, DIFF_HASH_CHARS, sha256Hex } from './board-files';
 export type { BoardEntry, BoardFilesOptions, BoardInfo, FileToWrite, TreeDifference } from './board-files';
 export { copyFiles } from './copy';

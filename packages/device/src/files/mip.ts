@@ -9,7 +9,7 @@ export const DEFAULT_INDEX = 'https://micropython.org/pi/v2';
 export interface MipOptions {
   /** Package index (micropython-lib index v2 layout). */
   index?: string;
-  /** Board folder to install into; default: the first '…/lib' entry of sys.path not under /rom. */
+  /** Board folder to install into (':' prefix optional); default: the first '…/lib' entry of sys.path not under /rom. */
   target?: string;
   /** 'mpy' = the board's bytecode version (sys.implementation._mpy), 'py' = source. Default: mpy when the board reports one. */
   format?: 'mpy' | 'py';
@@ -43,7 +43,7 @@ interface PackageJson {
  */
 export async function mipInstall(files: BoardFiles, spec: string, options: MipOptions = {}): Promise<MipReport> {
   const info = await files.info();
-  const target = options.target ? normaliseBoardPath(options.target) : defaultTarget(info.path);
+  const target = options.target ? normaliseBoardPath(options.target.replace(/^:/, '')) : defaultTarget(info.path);
   const abi = info.mpy & 0xff;
   const format = options.format ?? (abi ? 'mpy' : 'py');
   const resolver = new PackageResolver(options.index ?? DEFAULT_INDEX, format === 'mpy' ? String(abi) : 'py', options.fetch ?? fetch);

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { sha256Hex, type BoardFiles } from './board-files';
 import { PathFilter, readHostTree, type HostFile } from './host-tree';
-import { joinBoardPath } from './locations';
+import { joinBoardPath, normaliseBoardPath } from './locations';
 import type { ProgressListener } from './progress';
 
 export interface SyncOptions {
@@ -36,8 +36,9 @@ export interface SyncReport {
  * (through temporary names and verified renames) and, with `delete`, what LOCAL lacks is
  * removed. Running it again right away copies nothing and costs one exec.
  */
-export async function syncFolder(files: BoardFiles, localRoot: string, boardRoot: string, options: SyncOptions = {}): Promise<SyncReport> {
+export async function syncFolder(files: BoardFiles, localRoot: string, boardFolder: string, options: SyncOptions = {}): Promise<SyncReport> {
   const started = performance.now();
+  const boardRoot = normaliseBoardPath(boardFolder);
   if (!(await fs.stat(localRoot).catch(() => undefined))?.isDirectory()) {
     throw new Error(`${localRoot} is not a folder: sync copies a folder's contents (use cp for single files)`);
   }
