@@ -1,0 +1,138 @@
+// The kernel's pure parts: cell splitting, argument splitting, completeness, history, comms, logo.
+import { inflateSync } from 'node:zlib';
+import { splitCell } from '../src/cell/split';
+import { isComplete } from '../src/cell/is-complete';
+import { CommManager } from '../src/comms';
+import { globToRegExp, History } from '../src/history';
+import { logoPng } from '../src/kernelspec/logo';
+import { splitArgs } from '../src/magics/args';
+import { CellOutput } from '../src/cell/output';
+
+describe('splitCell', () => {
+  test('a %% first line makes the whole cell a cell magic', () => {
+    expect(splitCell('%%writefile -a "my file.py"\n%x\n!y')).toEqual([{ kind: 'cell-magic', name: 'writefile', args: '-a "my file.py"', body: '%x\n!y' }]);
+  });
+  test('line magics, ! lines and board chunks run in order; blank board chunks are dropped', () => {
+    expect(splitCell('a = 1\nb = 2\n%loglevel debug\n\n!ls -l\nprint(a)')).toEqual([
+      { kind: 'board', code: 'a = 1\nb = 2' },
+      { kind: 'line-magic', name: 'loglevel', args: 'debug' },
+      { kind: 'shell', command: 'ls -l' },
+      { kind: 'board', code: 'print(a)' },
+    ]);
+  });
+});
+
+describe('splitArgs', () => {
+  test.each([
+    ['a b  c', ['a', 'b', 'c']],
+    [`'x y' "a \\"b\\"" c\\ d`, ['x y', 'a "b"', 'c d']],
+    [`-a ''`, ['-a', '']],
+    ['', []],
+  ])('%s', (text, words) => expect(splitArgs(text)).toEqual(words));
+  test('an unclosed quote is a usage error', () => expect(() => splitArgs('"abc')).toThrow(/Unclosed " quote/));
+});
+
+describe('isComplete', () => {
+  test.each([
+    ['x = 1', 'complete'],
+    ['', 'complete'],
+    ['%lsmagic', 'complete'],
+    ['!ls', 'complete'],
+    ['for i in range(3):\n    print(i)\n\n', 'complete'],
+    ['s = """a\nb"""', 'complete'],
+    ['d = {"a": [1, 2]}  # (comment', 'complete'],
+    ["s = 'it\\'s'", 'complete'],
+  ])('%j is complete', (code, status) => expect(isComplete(code)).toEqual({ status }));
+
+  test.each([
+    ['for i in range(3):', '    '],
+    ['if x:\n    for y in z:', '        '],
+    ['x = [1,\n', '    '],
+    ['print("a",', '    '],
+    ['s = """abc', ''],
+    ['x = 1 + \\', ''],
+    ['def f():\n    return 1', ''],
+    ['while True:\n    pass  # comment', ''],
+    ['if x:\n    y = 1', '    '],
+    ['%%bash\necho hi', ''],
+  ])('%j is incomplete with indent %j', (code, indent) => expect(isComplete(code)).toEqual({ status: 'incomplete', indent }));
+
+  test.each(['x = )', 'f(]', 'print("abc\n")', '  x = 1', "s = 'abc"])('%j is invalid', (code) => expect(isComplete(code)).toEqual({ status: 'invalid' }));
+});
+
+describe('History', () => {
+  const history = new History();
+  history.add(1, 'a = 1');
+  history.add(2, '%loglevel', "'info'");
+  history.add(3, 'a = 1');
+  history.add(5, 'b = 2');
+
+  test('tail, with and without output', () => {
+    expect(history.query({ hist_access_type: 'tail', n: 2 })).toEqual([[1, 3, 'a = 1'], [1, 5, 'b = 2']]);
+    expect(history.query({ hist_access_type: 'tail', n: 1, output: true })).toEqual([[1, 5, ['b = 2', null]]]);
+  });
+  test('range over line numbers, stop excluded; other sessions are empty', () => {
+    expect(history.query({ hist_access_type: 'range', session: 0, start: 2, stop: 4 })).toEqual([[1, 2, '%loglevel'], [1, 3, 'a = 1']]);
+    expect(history.query({ hist_access_type: 'range', session: 7, start: 1 })).toEqual([]);
+  });
+  test('search with a glob, unique keeps the latest of equal inputs, n the last matches', () => {
+    expect(history.query({ hist_access_type: 'search', pattern: 'a*' }).map((row) => row[1])).toEqual([1, 3]);
+    expect(history.query({ hist_access_type: 'search', pattern: '?=*', unique: true })).toEqual([]);
+    expect(history.query({ hist_access_type: 'search', pattern: '[ab] = ?', unique: true }).map((row) => row[1])).toEqual([3, 5]);
+    expect(history.query({ hist_access_type: 'search', pattern: '*', n: 1 }).map((row) => row[1])).toEqual([5]);
+  });
+  test('globToRegExp escapes regular expression characters', () => {
+    expect(globToRegExp('a.b(*)').test('a.b(x)')).toBe(true);
+    expect(globToRegExp('a.b').test('axb')).toBe(false);
+  });
+});
+
+describe('CommManager', () => {
+  test('a registered target gets the comm; an unknown one is closed at once; unregistering stops new comms', () => {
+    const published: [string, unknown][] = [];
+    const replies: [string, unknown][] = [];
+    const comms = new CommManager((type, content) => published.push([type, content]));
+    const closedWith: unknown[] = [];
+    comms.registerTarget('t', (comm) => ({ onMessage: (data) => comm.send({ got: data }), onClose: (data) => closedWith.push(data) }));
+    comms.open({ comm_id: '1', target_name: 't' }, (type, content) => replies.push([type, content]));
+    comms.message({ comm_id: '1', data: { x: 1 } });
+    expect(published).toEqual([['comm_msg', { comm_id: '1', data: { got: { x: 1 } } }]]);
+    comms.close({ comm_id: '1', data: { bye: true } });
+    expect(closedWith).toEqual([{ bye: true }]);
+    comms.unregisterTarget('t');
+    comms.open({ comm_id: '2', target_name: 't' }, (type, content) => replies.push([type, content]));
+    expect(replies).toEqual([['comm_close', { comm_id: '2', data: {} }]]);
+    expect(comms.info()).toEqual({});
+  });
+});
+
+describe('CellOutput', () => {
+  test('coalesces stream text, keeps stdout/stderr order, flushes before a display', () => {
+    const sent: [string, Record<string, unknown>][] = [];
+    const output = new CellOutput((type, content) => sent.push([type, content]));
+    output.stream('stdout', 'a');
+    output.stream('stdout', 'b');
+    output.stream('stderr', 'c');
+    output.stream('stdout', 'd');
+    expect(sent).toEqual([]);
+    output.display({ 'text/plain': 'x' });
+    output.flush();
+    expect(sent.map(([type, content]) => (type === 'stream' ? `${content.name}:${content.text}` : type))).toEqual(['stdout:ab', 'stderr:c', 'stdout:d', 'display_data']);
+  });
+  test('sends pending text by itself after at most 50 ms', async () => {
+    const sent: unknown[] = [];
+    const output = new CellOutput((_, content) => sent.push(content));
+    output.stream('stdout', 'late');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sent).toEqual([{ name: 'stdout', text: 'late' }]);
+  });
+});
+
+test('logoPng is a valid RGBA PNG of the asked size', () => {
+  const png = logoPng(32);
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect(png.readUInt32BE(16)).toBe(32);
+  const idatLength = png.readUInt32BE(33);
+  expect(png.subarray(37, 41).toString('latin1')).toBe('IDAT');
+  expect(inflateSync(png.subarray(41, 41 + idatLength)).length).toBe(32 * (1 + 32 * 4));
+});
