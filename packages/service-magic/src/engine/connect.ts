@@ -40,11 +40,15 @@ export async function callEngine<T>(engine: Engine, call: () => Promise<T>): Pro
 }
 
 function unreachable(engine: Engine, error: Error, code: string): ServiceError {
+  const denied = code === 'EACCES' || code === 'EPERM';
+  const remedy = denied
+    ? `add the user running the kernel to the socket's group (usually "docker") or run the kernel as root`
+    : 'start the engine, or mount its socket into the Jupyter container, or point DOCKER_HOST at it';
   const hints = [
-    code === 'EACCES' || code === 'EPERM'
-      ? `The socket exists but this user may not use it: add the user running the kernel to the socket's group (usually "docker": usermod -aG docker USER, then restart the kernel) or run the kernel as root.`
-      : `No daemon answers there: start the Docker (or balena) engine, or mount its socket into the Jupyter container (compose: volumes: ["/var/run/docker.sock:/var/run/docker.sock"]).`,
-    `To use another daemon, set DOCKER_HOST (e.g. unix:///run/user/1000/docker.sock or tcp://HOST:2375) in the kernel's environment. Without DOCKER_HOST, ${DEFAULT_SOCKETS.join(' then ')} are tried.`,
+    denied
+      ? 'The socket exists but this user may not use it: usermod -aG docker USER, then restart the kernel.'
+      : 'In a compose stack, mount the socket into the Jupyter service only: volumes: ["/var/run/docker.sock:/var/run/docker.sock"].',
+    `DOCKER_HOST (e.g. unix:///run/user/1000/docker.sock or tcp://HOST:2375) in the kernel's environment names another daemon. Without it, ${DEFAULT_SOCKETS.join(' then ')} are tried.`,
   ];
-  return new ServiceError('DockerUnreachableError', `cannot reach the Docker Engine at ${engine.address} (${error.message})`, hints);
+  return new ServiceError('DockerUnreachableError', `cannot reach the Docker Engine at ${engine.address} (${error.message}): ${remedy}`, hints);
 }

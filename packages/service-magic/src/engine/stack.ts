@@ -74,7 +74,7 @@ export function findService(stack: Stack, name: string): ContainerInfo {
   const byLabel = stack.containers.filter((c) => serviceNameOf(c) === name);
   const candidates = byLabel.length > 0 ? byLabel : stack.containers.filter((c) => containerNameOf(c) === name);
   if (candidates.length === 0) {
-    throw new ServiceError('UnknownServiceError', `no service named "${name}"`, [`Known services: ${knownServices(stack).join(', ') || '(none)'}.`, 'List them with %services.']);
+    throw new ServiceError('UnknownServiceError', `no service named "${name}"; known services: ${knownServices(stack).join(', ') || '(none)'}`, ['%services lists them.']);
   }
   return pickRunning(stack, candidates, `service "${name}"`);
 }
