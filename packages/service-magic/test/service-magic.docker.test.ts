@@ -148,24 +148,25 @@ test('~/.init_NAME.sh of the target is sourced first', async () => {
 
 test('the stop button ends sleep 100 and every process it started within 2 s', async () => {
   const cell = new RecordingCell();
-  const running = cellError('web', 'echo started; sleep 100 & sleep 100; echo not reached', cell);
+  const running = cellError('web', 'echo started; sleep 1001 & sleep 1001; echo not reached', cell);
   await waitFor(() => cell.text('stdout') === 'started\n');
+  await waitForAsync(async () => (await liveSleeps(stack.ids.web, 1001)).length === 2);
   const stoppedAt = Date.now();
   cell.controller.abort();
   const error = await running;
   expect(Date.now() - stoppedAt).toBeLessThan(2000);
   expect(error.ename).toBe('KeyboardInterrupt');
-  expect(await liveSleeps(stack.ids.web)).toEqual([]);
+  expect(await liveSleeps(stack.ids.web, 1001)).toEqual([]);
 });
 
 test('--timeout S ends the command after S seconds', async () => {
   const startedAt = Date.now();
-  const error = await cellError('web --timeout 1', 'sleep 100');
+  const error = await cellError('web --timeout 1', 'sleep 1002');
   expect(error.ename).toBe('ServiceTimeoutError');
   expect(error.evalue).toMatch(/timed out after 1 s/);
   expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1000);
   expect(Date.now() - startedAt).toBeLessThan(3000);
-  expect(await liveSleeps(stack.ids.web)).toEqual([]);
+  expect(await liveSleeps(stack.ids.web, 1002)).toEqual([]);
 });
 
 test('an unknown service is an error listing the known ones', async () => {
@@ -211,14 +212,33 @@ test("%%service host falls back to the helper container when the host's namespac
   expect(notes.length).toBeLessThanOrEqual(1);
 });
 
-test('%%service host stops like any other target', async () => {
+test.each([
+  ['through nsenter', () => String(stack.webInitPid)],
+  ['in the helper (fallback)', () => undefined],
+])('%%%%service host %s stops like any other target', async (_how, hostPid) => {
+  const pid = hostPid();
+  if (pid) process.env.IDE49_HOST_PID = pid;
+  try {
+    const cell = new RecordingCell();
+    const running = cellError('host', 'echo started; sleep 1003 & sleep 1003', cell);
+    await waitFor(() => cell.text('stdout').includes('started'));
+    await waitForAsync(async () => (await liveSleeps(pid ? stack.ids.web : stack.ids.hostshell, 1003)).length === 2);
+    const stoppedAt = Date.now();
+    cell.controller.abort();
+    expect((await running).ename).toBe('KeyboardInterrupt');
+    expect(Date.now() - stoppedAt).toBeLessThan(2000);
+    expect(await liveSleeps(stack.ids.web, 1003)).toEqual([]);
+    expect(await liveSleeps(stack.ids.hostshell, 1003)).toEqual([]);
+  } finally {
+    delete process.env.IDE49_HOST_PID;
+  }
+});
+
+test("a shell the container lacks is an exit code with the shell's message", async () => {
   const cell = new RecordingCell();
-  const running = cellError('host', 'echo started; sleep 100', cell);
-  await waitFor(() => cell.text('stdout').includes('started'));
-  const stoppedAt = Date.now();
-  cell.controller.abort();
-  expect((await running).ename).toBe('KeyboardInterrupt');
-  expect(Date.now() - stoppedAt).toBeLessThan(2000);
+  const error = await cellError('web -s /no/such/shell', 'true', cell);
+  expect(error.evalue).toBe('exit code 127');
+  expect(cell.text('stderr')).toMatch('/no/such/shell');
 });
 
 test('%services shows the stack as text and HTML', async () => {
@@ -252,15 +272,22 @@ test('outside a container and without IDE49_COMPOSE_PROJECT, every container is 
   }
 });
 
-/** `sleep` processes still alive (not zombies) in a container. */
-async function liveSleeps(containerId: string): Promise<string[]> {
-  const states = await execIn(containerId, 'for s in /proc/[0-9]*/stat; do cat "$s" 2>/dev/null; echo; done');
-  return states.split('\n').filter((line) => / \(sleep\) [^Z]/.test(line));
+/**
+ * Command lines of the live (not zombie) processes of a container running `sleep SECONDS`.
+ * The host helper sees every process of the host, hence the unusual durations.
+ */
+async function liveSleeps(containerId: string, seconds: number): Promise<string[]> {
+  const listing = await execIn(containerId, `for p in /proc/[0-9]*; do s=$(cat $p/stat 2>/dev/null) || continue; case "$s" in *") Z "*) continue;; esac; tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done`);
+  return listing.split('\n').filter((line) => line.trim() === `sleep ${seconds}`);
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+function waitFor(condition: () => boolean): Promise<void> {
+  return waitForAsync(async () => condition());
+}
+
+async function waitForAsync(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

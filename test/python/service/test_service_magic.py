@@ -55,26 +55,31 @@ def test_one_megabyte_of_output(kernel):
     assert cell.text("stdout") == "x" * 1048576 + "\ndone\n"
 
 
-def live_sleeps(kernel, service="web"):
-    cell = kernel.run(f"%%service {service}\nfor s in /proc/[0-9]*/stat; do cat \"$s\" 2>/dev/null; echo; done")
-    return [line for line in cell.text("stdout").splitlines() if " (sleep) " in line and " (sleep) Z" not in line]
+def live_sleeps(kernel, seconds):
+    """Live (not zombie) `sleep SECONDS` processes in web."""
+    listing = (
+        "%%service web\n"
+        'for p in /proc/[0-9]*; do s=$(cat $p/stat 2>/dev/null) || continue; case "$s" in *") Z "*) continue;; esac; '
+        "tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done"
+    )
+    return [line for line in kernel.run(listing).text("stdout").splitlines() if line.strip() == f"sleep {seconds}"]
 
 
 def test_stop_button_ends_the_command_and_its_processes(kernel):
     started = lambda messages: any(t == "stream" and "started" in c["text"] for t, c in messages)
-    cell = kernel.run("%%service web\necho started; sleep 100 & sleep 100", interrupt_when=started)
+    cell = kernel.run("%%service web\necho started; sleep 1011 & sleep 1011", interrupt_when=started)
     assert cell.reply["status"] == "error"
     assert cell.reply["ename"] == "KeyboardInterrupt"
     assert cell.seconds_after_interrupt < 2
-    assert live_sleeps(kernel) == []
+    assert live_sleeps(kernel, 1011) == []
 
 
 def test_timeout(kernel):
-    cell = kernel.run("%%service web --timeout 1\nsleep 100")
+    cell = kernel.run("%%service web --timeout 1\nsleep 1012")
     assert cell.reply["ename"] == "ServiceTimeoutError"
     assert "timed out after 1 s" in cell.reply["evalue"]
     assert 1 <= cell.seconds < 5
-    assert live_sleeps(kernel) == []
+    assert live_sleeps(kernel, 1012) == []
 
 
 def test_unknown_service_lists_the_known_ones(kernel):

@@ -83,8 +83,11 @@ class GroupReporter {
       this.firstLine += text;
       const newline = this.firstLine.indexOf('\n');
       if (newline < 0) return;
-      this.resolvePgid(Number(this.firstLine.slice(0, newline)));
-      const rest = this.firstLine.slice(newline + 1);
+      const line = this.firstLine.slice(0, newline);
+      // Not a PID when the engine could not start the wrapper: then it is the engine's message.
+      const isPid = /^\d+$/.test(line);
+      if (isPid) this.resolvePgid(Number(line));
+      const rest = isPid ? this.firstLine.slice(newline + 1) : this.firstLine;
       this.firstLine = undefined;
       if (rest) onText('stdout', rest);
     });
