@@ -66,12 +66,13 @@ export async function makeConnectionInfo(): Promise<ConnectionInfo> {
 export class KernelTestClient {
   readonly session = randomUUID();
   readonly signer: MessageSigner;
+  // Retry connecting every 10 ms (not ZeroMQ's 100 ms) while the kernel is still binding: start-up figures stay honest.
   private readonly sockets = {
-    shell: new zmq.Dealer({ routingId: this.session }),
-    control: new zmq.Dealer({ routingId: `${this.session}-control` }),
-    stdin: new zmq.Dealer({ routingId: this.session }),
+    shell: new zmq.Dealer({ routingId: this.session, reconnectInterval: 10 }),
+    control: new zmq.Dealer({ routingId: `${this.session}-control`, reconnectInterval: 10 }),
+    stdin: new zmq.Dealer({ routingId: this.session, reconnectInterval: 10 }),
   };
-  private readonly iopubSocket = new zmq.Subscriber();
+  private readonly iopubSocket = new zmq.Subscriber({ reconnectInterval: 10 });
   private readonly sendQueues = new Map<object, Promise<unknown>>();
   private readonly replyWaiters = new Map<string, Waiter>();
   private readonly idleWaiters = new Map<string, Waiter>();
@@ -79,6 +80,9 @@ export class KernelTestClient {
   private readonly inputHandlers = new Map<string, NonNullable<ExecuteOptions['onInput']>>();
   /** Every iopub message received, in order. */
   readonly iopubLog: WireMessage[] = [];
+  /** performance.now() when the kernel process was spawned and when its first shell reply arrived (startup figures). */
+  spawnedAt?: number;
+  firstReplyAt?: number;
   private closed = false;
 
   private constructor(
@@ -96,6 +100,7 @@ export class KernelTestClient {
     const connectionFile = join(tempDir, 'kernel-test.json');
     writeFileSync(connectionFile, JSON.stringify(info));
     const argv = options.argv?.(connectionFile) ?? [KERNEL_CLI, connectionFile];
+    const spawnedAt = performance.now();
     const child = spawn(options.command ?? process.execPath, argv, {
       cwd: options.cwd ?? tempDir,
       env: { JUPYTER_RUNTIME_DIR: tempDir, IOT_KERNEL_LOG: 'warn', ...process.env, ...options.env },
@@ -103,6 +108,7 @@ export class KernelTestClient {
     });
     child.stderr!.setEncoding('utf8').on('data', (text: string) => client.stderrText.push(text));
     const client = new KernelTestClient(info, child, tempDir);
+    client.spawnedAt = spawnedAt;
     await client.connect();
     return client;
   }
@@ -261,6 +267,7 @@ export class KernelTestClient {
     try {
       for await (const frames of socket) {
         const message = this.decode(frames);
+        this.firstReplyAt ??= performance.now();
         const parentId = (message?.parent_header as { msg_id?: string } | undefined)?.msg_id;
         if (message && parentId) this.replyWaiters.get(parentId)?.resolve(message);
       }

@@ -2,7 +2,7 @@
 // real ZeroMQ sockets by KernelTestClient.
 import { encodeMessage, makeHeader, MessageSigner } from '../src/protocol/wire';
 import { readdirSync, readFileSync } from 'node:fs';
-import { KernelTestClient } from './client';
+import { KERNEL_CLI, KernelTestClient } from './client';
 
 async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -176,9 +176,24 @@ describe('iot-kernel process', () => {
     expect(inspection.content).toMatchObject({ status: 'ok', found: true });
     expect((inspection.content.data as Record<string, string>)['text/plain']).toMatch(/%%writefile \[-a\] PATH/);
   });
+
+  test('complete host paths in ! lines and %%bash cells, relative to the notebook folder', async () => {
+    await client.execute('!mkdir -p sub && touch sub/hello-file.txt');
+    const inShellLine = await client.request('complete_request', { code: '!cat sub/hel', cursor_pos: 12 });
+    expect(inShellLine.content).toMatchObject({ matches: ['sub/hello-file.txt'], cursor_start: 5, cursor_end: 12 });
+    const inBash = await client.request('complete_request', { code: '%%bash\nls su', cursor_pos: 12 });
+    expect(inBash.content).toMatchObject({ matches: ['sub/'], cursor_start: 10 });
+    const boardCode = await client.request('complete_request', { code: 'import ma', cursor_pos: 9 });
+    expect(boardCode.content).toMatchObject({ status: 'ok', matches: [] });
+  });
 });
 
 describe('iot-kernel shutdown', () => {
+  test('also starts as `iot-kernel kernel -f FILE`', async () => {
+    const client = await KernelTestClient.start({ argv: (file) => [KERNEL_CLI, 'kernel', '-f', file] });
+    expect((await client.shutdown()).exitCode).toBe(0);
+  });
+
   test.each([false, true])('shutdown_request (restart %s) is answered, then the process exits 0', async (restart) => {
     const client = await KernelTestClient.start();
     const { reply, exitCode } = await client.shutdown(restart);

@@ -23,6 +23,7 @@ class IotKernelConformance(jupyter_kernel_test.KernelTests):
         {"text": "%lsm", "matches": {"%lsmagic"}},
         {"text": "%%wri", "matches": {"%%writefile"}},
         {"text": "%logl", "matches": {"%loglevel"}},
+        {"text": "!ls /usr/sbi", "matches": {"/usr/sbin/"}},
     ]
     complete_code_samples = ["x = 1", "%lsmagic", "!ls -l", "for i in range(3):\n    print(i)\n\n", 's = """a\nb"""']
     incomplete_code_samples = ["for i in range(3):", "x = [1,", 's = """abc', "x = 1 + \\", "%%bash\necho hi"]
