@@ -1,7 +1,7 @@
 """Shared setup of the Python suites: the `iot` kernelspec is installed once per test
 session into a temporary prefix (with the compiled kernel: npm run build first) and
-made visible to jupyter_client through JUPYTER_PATH. Kernel logs and connection files go
-to a temporary Jupyter runtime folder."""
+made visible to jupyter_client through JUPYTER_PATH. Kernel logs (level info) and
+connection files go to a temporary Jupyter runtime folder."""
 import os
 import shutil
 import subprocess
@@ -24,6 +24,7 @@ def pytest_configure(config):
     subprocess.run(["node", str(KERNEL_CLI), "install", "--prefix", _prefix], check=True, capture_output=True)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [f"{_prefix}/share/jupyter", os.environ.get("JUPYTER_PATH")]))
     os.environ["JUPYTER_RUNTIME_DIR"] = f"{_prefix}/runtime"
+    os.environ["IOT_KERNEL_LOG"] = "info"
 
 
 def pytest_unconfigure(config):

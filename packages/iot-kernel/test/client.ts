@@ -103,7 +103,7 @@ export class KernelTestClient {
     const spawnedAt = performance.now();
     const child = spawn(options.command ?? process.execPath, argv, {
       cwd: options.cwd ?? tempDir,
-      env: { JUPYTER_RUNTIME_DIR: tempDir, IOT_KERNEL_LOG: 'warn', ...process.env, ...options.env },
+      env: { ...process.env, JUPYTER_RUNTIME_DIR: tempDir, IOT_KERNEL_LOG: 'warn', ...options.env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr!.setEncoding('utf8').on('data', (text: string) => client.stderrText.push(text));

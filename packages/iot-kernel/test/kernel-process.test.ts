@@ -2,6 +2,8 @@
 // real ZeroMQ sockets by KernelTestClient.
 import { encodeMessage, makeHeader, MessageSigner } from '../src/protocol/wire';
 import { readdirSync, readFileSync } from 'node:fs';
+import * as zmq from 'zeromq';
+import { channelAddress } from '../src/protocol/connection';
 import { KERNEL_CLI, KernelTestClient } from './client';
 
 async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {
@@ -69,6 +71,7 @@ describe('iot-kernel process', () => {
     await expect(client.waitForReply(badHeader.msg_id, 300)).rejects.toThrow(/no reply/);
     await expect(client.waitForReply(unsignedHeader.msg_id, 300)).rejects.toThrow(/no reply/);
     expect(client.iopubOf(badHeader.msg_id)).toEqual([]);
+    expect(client.stderrText.join('')).toMatch(/dropped a message on shell: bad signature[\s\S]*dropped a message on shell: missing signature/);
   });
 
   test('execute: execute_input, streams in order, execution_count grows only with store_history', async () => {
@@ -85,6 +88,24 @@ describe('iot-kernel process', () => {
     expect(unstored.reply.content.execution_count).toBe(count);
     const next = await client.execute('!true');
     expect(next.reply.content.execution_count).toBe(count + 1);
+  });
+
+  test('the heartbeat echoes', async () => {
+    const heartbeat = new zmq.Request({ linger: 0 });
+    heartbeat.connect(channelAddress(client.info, 'hb'));
+    await heartbeat.send('ping');
+    const [echo] = await heartbeat.receive();
+    heartbeat.close();
+    expect(echo.toString()).toBe('ping');
+  });
+
+  test('%%writefile writes, overwrites and appends in the notebook folder; quoting works', async () => {
+    expect((await client.execute('%%writefile "my notes.txt"\nline 1')).stdout).toBe('Writing my notes.txt\n');
+    expect((await client.execute('%%writefile "my notes.txt"\nline 2\n')).stdout).toBe('Overwriting my notes.txt\n');
+    expect((await client.execute("%%writefile -a 'my notes.txt'\nline 3")).stdout).toBe('Appending to my notes.txt\n');
+    expect((await client.execute('!cat "my notes.txt"')).stdout).toBe('line 2\nline 3\n');
+    const usage = await client.execute('%%writefile\nx');
+    expect(usage.reply.content.evalue).toMatch(/Usage: %%writefile \[-a\] PATH/);
   });
 
   test('a failing cell gives an iopub error and an error reply', async () => {
