@@ -97,13 +97,17 @@ class GroupReporter {
 function streamEnded(stream: Duplex, group: GroupReporter): Promise<void> {
   return new Promise((resolve) => {
     stream.on('data', (chunk: Buffer) => group.decoder.push(chunk));
+    let finished = false;
     const finish = () => {
+      if (finished) return;
+      finished = true;
       group.decoder.end();
       resolve();
     };
     stream.once('end', finish);
     stream.once('close', finish);
-    stream.once('error', finish);
+    // e.g. EPIPE when the shell exits before reading the whole cell: the exit code tells the rest.
+    stream.on('error', finish);
   });
 }
 
