@@ -18,6 +18,8 @@ export const KERNEL_CLI = join(__dirname, '..', 'src', 'cli.js');
 export interface ExecuteOptions {
   silent?: boolean;
   storeHistory?: boolean;
+  /** Default true: cells queued behind a failing one are aborted. */
+  stopOnError?: boolean;
   /** Answers input_request on stdin; without it allow_stdin is false. */
   onInput?: (prompt: string, password: boolean) => string | Promise<string>;
   timeoutMs?: number;
@@ -169,7 +171,7 @@ export class KernelTestClient {
   }
 
   async execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
-    const content = { code, silent: options.silent ?? false, store_history: options.storeHistory ?? true, user_expressions: {}, allow_stdin: Boolean(options.onInput), stop_on_error: true };
+    const content = { code, silent: options.silent ?? false, store_history: options.storeHistory ?? true, user_expressions: {}, allow_stdin: Boolean(options.onInput), stop_on_error: options.stopOnError ?? true };
     const header = makeHeader('execute_request', this.session, 'test');
     if (options.onInput) this.inputHandlers.set(header.msg_id, options.onInput);
     this.sendFrames('shell', encodeMessage({ identities: [], header, parent_header: {}, metadata: {}, content, buffers: [] }, this.signer));

@@ -118,6 +118,21 @@ describe('iot-kernel process', () => {
     expect(noBoard.reply.content.evalue).toMatch(/No board connected.*%connect/);
   });
 
+  test('cells queued behind a failing cell are aborted (stop_on_error), later ones run', async () => {
+    const failing = client.execute('%%bash\nsleep 0.5; exit 1');
+    const queued = [client.execute('!echo queued-1'), client.execute('!echo queued-2')];
+    expect((await failing).reply.content.status).toBe('error');
+    for (const outcome of await Promise.all(queued)) {
+      expect(outcome.reply.content).toEqual({ status: 'aborted' });
+      expect(outcome.outputs).toEqual([]);
+    }
+    expect((await client.execute('!echo after')).stdout).toBe('after\n');
+    const tolerant = client.execute('%%bash\nsleep 0.5; exit 1', { stopOnError: false });
+    const next = client.execute('!echo runs');
+    await tolerant;
+    expect((await next).stdout).toBe('runs\n');
+  });
+
   test('a cell mixes magics, ! lines and board code in order', async () => {
     const mixed = await client.execute('!echo a\n%loglevel\n!echo b');
     expect(mixed.stdout).toBe('a\nb\n');

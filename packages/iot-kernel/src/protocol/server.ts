@@ -70,6 +70,8 @@ export class KernelServer {
   private readonly stdinQueue: SendQueue;
   private readonly pendingInputs = new Map<string, (value: string) => void>();
   private stopping = false;
+  /** Set when a cell failed with stop_on_error: execute requests already queued are answered "aborted". */
+  private abortingQueuedCells = false;
   private resolveStopped!: () => void;
   /** Resolves once a shutdown_request has been answered and the sockets are closed. */
   readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
@@ -134,7 +136,10 @@ export class KernelServer {
     try {
       for await (const frames of socket) {
         const request = this.receive(frames, channel);
-        if (request) await this.answer(request, channel, replies);
+        if (request && this.abortingQueuedCells && request.header.msg_type === 'execute_request') await this.abort(request, replies);
+        else if (request) await this.answer(request, channel, replies);
+        // Aborting ends with the requests that were already waiting when the cell failed.
+        if (!socket.readable) this.abortingQueuedCells = false;
         if (this.stopping) break;
       }
     } catch (error) {
@@ -181,13 +186,25 @@ export class KernelServer {
       content = { status: 'error', ename: 'InternalError', evalue: (error as Error).message, traceback: [] };
     }
     if (content && msgType.endsWith('_request')) {
-      const replyType = msgType.replace(/_request$/, '_reply');
-      const header = makeHeader(replyType, this.session);
-      await replies.send(encodeMessage({ identities: request.identities, header, parent_header: request.header, metadata: {}, content, buffers: [] }, this.signer));
-      if (msgType === 'shutdown_request') this.publish(replyType, content, request);
+      await this.reply(request, content, replies);
+      if (msgType === 'shutdown_request') this.publish('shutdown_reply', content, request);
     }
+    if (msgType === 'execute_request' && content?.status === 'error' && request.content.stop_on_error !== false) this.abortingQueuedCells = true;
     this.publish('status', { execution_state: 'idle' }, request);
     if (msgType === 'shutdown_request') await this.shutdown(Boolean(request.content.restart));
+  }
+
+  /** A cell queued behind one that failed (with stop_on_error) does not run, as in ipykernel. */
+  private async abort(request: WireMessage, replies: SendQueue): Promise<void> {
+    this.log.info(`execute_request ${request.header.msg_id} aborted: an earlier cell failed`);
+    this.publish('status', { execution_state: 'busy' }, request);
+    await this.reply(request, { status: 'aborted' }, replies);
+    this.publish('status', { execution_state: 'idle' }, request);
+  }
+
+  private reply(request: WireMessage, content: Content, replies: SendQueue): Promise<void> {
+    const header = makeHeader(request.header.msg_type.replace(/_request$/, '_reply'), this.session);
+    return replies.send(encodeMessage({ identities: request.identities, header, parent_header: request.header, metadata: {}, content, buffers: [] }, this.signer));
   }
 
   private async shutdown(restart: boolean): Promise<void> {
