@@ -82,6 +82,10 @@ export class BoardFiles {
     this.compress = options.compress ?? true;
   }
 
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? 60_000;
+  }
+
   async info(): Promise<BoardInfo> {
     this.boardInfo ??= await this.callJson<BoardInfo>('info()');
     return this.boardInfo;
@@ -103,6 +107,8 @@ export class BoardFiles {
     const decoder = new EscapedStreamDecoder();
     const tally = new ProgressTally(expectedSize, onProgress);
     await this.call(helper(`r(${pyString(boardPath)}, ${this.pieceSize})`), {
+      // a big file on a slow link streams for long: allow 1 ms per byte on top
+      timeoutMs: this.timeoutMs + expectedSize,
       onStdoutBytes: (bytes) => {
         decoder.push(bytes);
         tally.report(boardPath, decoder.size, expectedSize);
@@ -213,10 +219,10 @@ export class BoardFiles {
 
   /** Runs code that calls the helpers; installs them and runs it again if the board lacks them. */
   private async call(code: string | Buffer, options: ExecOptions = {}) {
-    const run = () => this.runner.exec(code, { timeoutMs: this.options.timeoutMs ?? 60_000, signal: this.options.signal, ...options });
+    const run = () => this.runner.exec(code, { timeoutMs: this.timeoutMs, signal: this.options.signal, ...options });
     let result = await run();
     if (result.exception?.type === 'NameError' && result.exception.message.includes(HELPER_NAME)) {
-      const install = await this.runner.exec(HELPER_SOURCE, { timeoutMs: this.options.timeoutMs ?? 60_000 });
+      const install = await this.runner.exec(HELPER_SOURCE, { timeoutMs: this.timeoutMs });
       if (install.exception) throw new BoardError(install.exception);
       result = await run();
     }

@@ -11,3 +11,4 @@ export type { MipOptions, MipReport } from './mip';
 export type { ProgressListener, TransferProgress } from './progress';
 export { syncFiles, syncFolder } from './sync';
 export type { SyncOptions, SyncReport } from './sync';
+export { formatBytes, formatListing, formatSyncReport, ProgressLine } from './report-format';
