@@ -241,19 +241,24 @@ test("a shell the container lacks is an exit code with the shell's message", asy
   expect(cell.text('stderr')).toMatch('/no/such/shell');
 });
 
-test('%services shows the stack as text and HTML', async () => {
+test('%services shows the stack as text and HTML: state, health, ports', async () => {
   const cell = new RecordingCell();
-  await servicesMagic.run(cell, '', '');
+  // worker's health check runs every 0.2 s: wait for its first result.
+  await waitForAsync(async () => {
+    cell.displays.length = 0;
+    await servicesMagic.run(cell, '', '');
+    return cell.displays[0]['text/plain'].includes('healthy');
+  });
   const [{ 'text/plain': text, 'text/html': html }] = cell.displays;
   const lines = text.split('\n');
   expect(lines[0]).toMatch(/^SERVICE\s+CONTAINER\s+IMAGE\s+STATE\s+HEALTH\s+PORTS$/);
-  expect(lines.slice(1).map((line) => line.split(/\s+/).slice(0, 4))).toEqual([
+  expect(lines.slice(1).map((line) => line.split(/\s+/))).toEqual([
     ['host', `${stack.project}-hostshell`, 'ide49-test/busybox:1', 'running'],
-    ['web', `${stack.project}-web`, 'ide49-test/busybox:1', 'running'],
-    ['worker', `${stack.project}-worker`, 'ide49-test/busybox:1', 'running'],
+    ['web', `${stack.project}-web`, 'ide49-test/busybox:1', 'running', expect.stringMatching(/^127\.0\.0\.1:\d+->8080\/tcp$/)],
+    ['worker', `${stack.project}-worker`, 'ide49-test/busybox:1', 'running', 'healthy'],
   ]);
   expect(html).toMatch(/^<table><thead><tr><th>service<\/th>/);
-  expect(html).toContain(`<td>${stack.project}-web</td>`);
+  expect(html).toContain(`<tr><td>worker</td><td>${stack.project}-worker</td><td>ide49-test/busybox:1</td><td>running</td><td>healthy</td><td></td></tr>`);
 });
 
 test("the kernel's own container is found from /proc/self/mountinfo", async () => {

@@ -30,7 +30,7 @@ export interface TestStack {
 export async function upTestStack(docker = new Docker({ socketPath: DEFAULT_SOCKET })): Promise<TestStack> {
   await buildTestImage(docker);
   const project = `ide49test${process.pid}${Math.random().toString(36).slice(2, 7)}`;
-  const service = (name: string, extra: Partial<Docker.ContainerCreateOptions['HostConfig']> = {}, labels: Record<string, string> = {}) =>
+  const service = (name: string, options: Partial<Docker.ContainerCreateOptions> = {}, labels: Record<string, string> = {}) =>
     startContainer(docker, {
       name: `${project}-${name}`,
       Image: TEST_IMAGE,
@@ -38,12 +38,14 @@ export async function upTestStack(docker = new Docker({ socketPath: DEFAULT_SOCK
       // tail -f /dev/null: a PID 1 that is no `sleep`, so tests can look for leftover sleeps.
       Cmd: ['tail', '-f', '/dev/null'],
       Labels: { [RUN_LABEL]: project, 'com.docker.compose.project': project, 'com.docker.compose.service': name, ...labels },
-      HostConfig: { Init: true, ...extra },
+      ...options,
+      HostConfig: { Init: true, ...options.HostConfig },
     });
   const [web, worker, hostshell] = await Promise.all([
-    service('web'),
-    service('worker'),
-    service('hostshell', { PidMode: 'host', CapAdd: ['SYS_ADMIN', 'SYS_PTRACE'] }, { 'ide49.role': 'host' }),
+    // A published port and a health check, for %services.
+    service('web', { ExposedPorts: { '8080/tcp': {} }, HostConfig: { PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } } }),
+    service('worker', { Healthcheck: { Test: ['CMD', 'true'], Interval: 200_000_000, StartPeriod: 0 } }),
+    service('hostshell', { HostConfig: { PidMode: 'host', CapAdd: ['SYS_ADMIN', 'SYS_PTRACE'] } }, { 'ide49.role': 'host' }),
   ]);
   const webInitPid = (await docker.getContainer(web).inspect()).State.Pid;
   return { project, ids: { web, worker, hostshell }, webInitPid };
