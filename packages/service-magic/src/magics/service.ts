@@ -2,7 +2,7 @@ import type { ServiceCellContext, ServiceMagic } from '../cell-context';
 import { connectEngine } from '../engine/connect';
 import { loadStack } from '../engine/stack';
 import { runShell } from '../exec/run-shell';
-import { resolveTarget } from '../exec/targets';
+import { resolveTarget } from './service-target';
 import { ServiceError } from '../service-error';
 import { parseServiceArgs, SERVICE_USAGE, type ServiceArgs } from './service-args';
 

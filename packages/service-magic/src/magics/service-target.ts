@@ -1,9 +1,9 @@
 import type { ContainerInfo } from 'dockerode';
 import type { Engine } from '../engine/connect';
 import { containerNameOf, findHostHelper, findService, HOST_PID_LABEL, type Stack } from '../engine/stack';
-import type { ServiceArgs } from '../magics/service-args';
+import type { ServiceArgs } from './service-args';
 import { ServiceError } from '../service-error';
-import { runShell, type ShellTarget } from './run-shell';
+import { runShell, type ShellTarget } from '../exec/run-shell';
 
 export interface ResolvedTarget {
   readonly target: ShellTarget;
