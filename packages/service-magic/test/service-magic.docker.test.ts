@@ -9,7 +9,7 @@ import { containerIdFromMountinfo, loadStack } from '../src/engine/stack';
 import { connectEngine } from '../src/engine/connect';
 import { serviceMagic, servicesMagic, ServiceError } from '../src';
 import { acquireDockerDaemon, type DaemonLease } from './docker-fixture';
-import { downTestStack, upTestStack, type TestStack } from './test-stack';
+import { downTestStack, RUN_LABEL, TEST_IMAGE, upTestStack, type TestStack } from './test-stack';
 
 jest.setTimeout(60_000);
 
@@ -297,3 +297,21 @@ async function waitForAsync(condition: () => Promise<boolean>, timeoutMs = 10_00
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+test("balena's service label and plain container names find containers too", async () => {
+  const balena = await docker.createContainer({
+    name: `${stack.project}-balena`,
+    Image: TEST_IMAGE,
+    Hostname: 'balena-box',
+    Cmd: ['tail', '-f', '/dev/null'],
+    Labels: { [RUN_LABEL]: stack.project, 'com.docker.compose.project': stack.project, 'io.balena.service-name': 'balenasvc' },
+    HostConfig: { Init: true },
+  });
+  try {
+    await balena.start();
+    expect((await runCell('balenasvc', 'hostname')).text('stdout')).toBe('balena-box\n');
+    expect((await runCell(`${stack.project}-worker`, 'hostname')).text('stdout')).toBe('worker\n');
+  } finally {
+    await balena.remove({ force: true });
+  }
+});

@@ -16,7 +16,7 @@ import { DEFAULT_SOCKET } from './docker-fixture';
 
 export const TEST_IMAGE = 'ide49-test/busybox:1';
 const BUSYBOX = '/bin/busybox';
-const RUN_LABEL = 'ide49.test-run';
+export const RUN_LABEL = 'ide49.test-run';
 
 export interface TestStack {
   /** com.docker.compose.project of every container: give it to the kernel as IDE49_COMPOSE_PROJECT. */
