@@ -10,3 +10,7 @@ export { DeviceRegistry, defaultRegistryPath, type RegisteredDevice } from './re
 export { listSerialPorts, type SerialPortInfo } from './discovery/serial-ports';
 export { micropythonUsbVendor } from './discovery/usb-ids';
 export * from './files';
+export { VirtualTransport, type VirtualBoardOptions } from './transport/virtual';
+export { createTransport } from './transport/open';
+export { DeviceSession, type DeviceSessionOptions, type DeviceSessionEvents, type BoardIdentity, type BoardInfo } from './session/device-session';
+export { discoverBoards, findBoardByUniqueId, type DiscoveredPort, type DiscoverOptions, type PortState, type FindByUniqueIdOptions } from './discovery/discover';

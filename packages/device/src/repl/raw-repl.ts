@@ -101,6 +101,12 @@ export class RawRepl implements CodeRunner {
     });
   }
 
+  /** Leave the board at the friendly prompt, as a terminal expects to find it (best effort, when idle in raw mode). */
+  async release(): Promise<void> {
+    if (this.mode !== 'raw' || this.busy || this.incoming.gone) return;
+    await this.enterFriendly().catch(() => undefined);
+  }
+
   /**
    * Soft reset from raw mode (Ctrl-D at the prompt): the board restarts its interpreter,
    * runs boot.py (not main.py) and comes back to the raw prompt. Returns its boot output.
@@ -303,8 +309,12 @@ export class RawRepl implements CodeRunner {
     };
     const emitPieces = (text: string) => {
       for (const piece of requests.push(text)) {
-        if ('text' in piece) emitStdout(piece.text);
-        else this.answerInput(piece.prompt, options);
+        if ('text' in piece) {
+          emitStdout(piece.text);
+        } else {
+          emitStdout(piece.prompt);
+          this.answerInput(piece.prompt, options);
+        }
       }
     };
     const onStdoutBytes = options.onStdoutBytes;
@@ -349,7 +359,6 @@ export class RawRepl implements CodeRunner {
   private answerInput(prompt: string, options: ExecOptions): void {
     const onInput = options.onInput;
     if (!onInput) return;
-    options.onStdout?.(prompt);
     void onInput(prompt)
       .then((line) => this.write(Buffer.from(line.replace(/[\r\n]/g, ' ') + '\n', 'utf8')))
       .catch(() => this.write(Uint8Array.of(CTRL_C)).catch(() => undefined));
@@ -386,6 +395,7 @@ function evalCode(expression: string): string {
   return [
     `_ide49_v = (${expression})`,
     'try:',
+    ' if isinstance(_ide49_v, (bytes, bytearray)): raise TypeError  # json would write them as text',
     ' import json as _ide49_j',
     " print('J' + _ide49_j.dumps(_ide49_v))",
     'except Exception:',

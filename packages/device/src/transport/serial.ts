@@ -11,7 +11,7 @@ export class PortBusyError extends Error {
   ) {
     super(
       pids.length > 0
-        ? `port busy: ${path} is used by PID ${pids.join(', ')}; close that program (or its notebook kernel) and try again`
+        ? `port busy: ${path} is used by PID ${pids.map((pid) => (pid === process.pid ? `${pid} (this process)` : pid)).join(', ')}; close that program (or its notebook kernel) and try again`
         : `port busy: ${path} is locked by another program; close it and try again`,
     );
     this.name = 'PortBusyError';

@@ -1,0 +1,94 @@
+import { TransportGoneError, type Transport } from './transport';
+
+/** The part of @ide49/virtual-board's VirtualBoard this transport uses. */
+interface VirtualBoard {
+  write(data: Uint8Array): Promise<void>;
+  onData(listener: (chunk: Uint8Array) => void): () => void;
+  hardReset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface VirtualBoardOptions {
+  flashDir?: string;
+  link?: 'uart115200' | 'usb-cdc' | 'none' | { baud: number; latencyMs: number };
+  heapBytes?: number;
+}
+
+/**
+ * Loaded on first use: the wasm interpreter is only paid for by those who open a
+ * virtual board, not by every CLI call on a real one.
+ */
+function startVirtualBoard(options: VirtualBoardOptions & { name: string }): Promise<VirtualBoard> {
+  const { VirtualBoard } = require('@ide49/virtual-board') as { VirtualBoard: { start(o: typeof options): Promise<VirtualBoard> } };
+  return VirtualBoard.start(options);
+}
+
+/** Names of the virtual boards this process has open: one board per name. */
+const openBoards = new Set<string>();
+
+/**
+ * `virtual://NAME`: the virtual board (real MicroPython in a worker thread) in this
+ * process. Opening starts it (its flash lives in the board's default flash folder unless
+ * given); closing stops it.
+ */
+export class VirtualTransport implements Transport {
+  readonly maxWriteSize = Infinity;
+  private board: VirtualBoard | undefined;
+  private unsubscribeBoard: (() => void) | undefined;
+  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
+  private readonly goneListeners = new Set<(error: TransportGoneError) => void>();
+
+  constructor(
+    readonly url: string,
+    readonly name: string,
+    private readonly boardOptions: VirtualBoardOptions = {},
+  ) {}
+
+  get isOpen(): boolean {
+    return this.board !== undefined;
+  }
+
+  async open(): Promise<void> {
+    if (openBoards.has(this.name)) throw new Error(`${this.url} is already open in this process; close it first or use another name`);
+    openBoards.add(this.name);
+    try {
+      this.board = await startVirtualBoard({ name: this.name, ...this.boardOptions });
+    } catch (error) {
+      openBoards.delete(this.name);
+      throw error;
+    }
+    this.unsubscribeBoard = this.board.onData((chunk) => {
+      for (const listener of this.dataListeners) listener(chunk);
+    });
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    if (!this.board) throw new TransportGoneError(this.url, `${this.url} is not open`);
+    await this.board.write(data);
+  }
+
+  /** The board's reset button: the interpreter restarts, runs boot.py and main.py. */
+  async hardReset(): Promise<void> {
+    if (!this.board) throw new TransportGoneError(this.url, `${this.url} is not open`);
+    await this.board.hardReset();
+  }
+
+  async close(): Promise<void> {
+    const board = this.board;
+    if (!board) return;
+    this.board = undefined;
+    this.unsubscribeBoard?.();
+    openBoards.delete(this.name);
+    await board.stop();
+  }
+
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    this.dataListeners.add(listener);
+    return () => this.dataListeners.delete(listener);
+  }
+
+  onGone(listener: (error: TransportGoneError) => void): () => void {
+    this.goneListeners.add(listener);
+    return () => this.goneListeners.delete(listener);
+  }
+}
