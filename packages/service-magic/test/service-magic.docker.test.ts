@@ -3,6 +3,9 @@
  * runs) and a throw-away stack. All docker tests of this package live in this one
  * file so they share one stack.
  */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import Docker from 'dockerode';
 import type { ServiceCellContext } from '../src/cell-context';
 import { containerIdFromMountinfo, loadStack } from '../src/engine/stack';
@@ -315,3 +318,46 @@ test("balena's service label and plain container names find containers too", asy
     await balena.remove({ force: true });
   }
 });
+
+test("a kernel inside a stack's container reaches its own stack's services only", async () => {
+  // Another project with a "web" too: without the restriction, "web" would be ambiguous.
+  const decoy = await docker.createContainer({
+    name: `${stack.project}-decoy-web`,
+    Image: TEST_IMAGE,
+    Cmd: ['tail', '-f', '/dev/null'],
+    Labels: { [RUN_LABEL]: stack.project, 'com.docker.compose.project': `${stack.project}-decoy`, 'com.docker.compose.service': 'web' },
+    HostConfig: { Init: true },
+  });
+  const kernelSide = await docker.createContainer({
+    name: `${stack.project}-jupyter`,
+    Image: TEST_IMAGE,
+    Cmd: [process.execPath, '-e', IN_CONTAINER_SCRIPT, require.resolve('../src')],
+    Labels: { [RUN_LABEL]: stack.project, 'com.docker.compose.project': stack.project, 'com.docker.compose.service': 'jupyter' },
+    HostConfig: { Binds: [...nodeBinds(), `${REPO}:${REPO}:ro`, `${lease.socketPath}:/var/run/docker.sock`] },
+  });
+  try {
+    await decoy.start();
+    await kernelSide.start();
+    const { StatusCode } = await kernelSide.wait();
+    const logs = (await kernelSide.logs({ stdout: true, stderr: true })).toString('utf8');
+    expect({ StatusCode, logs }).toEqual({ StatusCode: 0, logs: expect.stringContaining('hostname: web\n') });
+  } finally {
+    await Promise.all([decoy.remove({ force: true }), kernelSide.remove({ force: true })]);
+  }
+});
+
+const REPO = path.resolve(__dirname, '../../../..');
+
+/** Runs %%service web in the container: no IDE49_COMPOSE_PROJECT, so the project comes from its own labels. */
+const IN_CONTAINER_SCRIPT = `
+const { serviceMagic } = require(process.argv[1]);
+const cell = { stdout: (t) => process.stdout.write('hostname: ' + t), stderr: (t) => process.stderr.write(t), display() {}, signal: new AbortController().signal };
+serviceMagic.run(cell, 'web', 'hostname').catch((e) => { console.error(e.message); process.exit(1); });
+`;
+
+/** Bind mounts that make this machine's node run in a FROM scratch container: the binary and the libraries ldd lists. */
+function nodeBinds(): string[] {
+  const ldd = execFileSync('ldd', [process.execPath], { encoding: 'utf8' });
+  const libraries = [...ldd.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]);
+  return [process.execPath, ...libraries].map((file) => `${fs.realpathSync(file)}:${file}:ro`);
+}
