@@ -49,10 +49,22 @@ export interface BoardFilesOptions {
   pieceSize?: number;
   /** Send compressible pieces deflated when the board has `deflate`. Default true. */
   compress?: boolean;
+  /**
+   * The board's link, for streaming big files as raw bytes through the board's stdin
+   * (about 100 % of the link instead of raw-paste's window-bound pace). Give it only for
+   * links with flow control: USB CDC and the virtual board (a bare UART drops bytes the
+   * board cannot take in time; the sha256 check would then fail the write).
+   */
+  streamLink?: { write(data: Uint8Array): Promise<void> };
+  /** Files at least this big are streamed when `streamLink` is given. Default 16 KiB. */
+  streamThreshold?: number;
   /** Longest wait for one exec. Default 60 s. */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
+
+/** Bytes per credit when streaming through stdin. */
+const STREAM_BLOCK = 2048;
 
 /** Length of the sha256 hex prefix compared during a tree diff (64 bits: accidental equality is out of reach). */
 export const DIFF_HASH_CHARS = 16;
@@ -145,8 +157,15 @@ export class BoardFiles {
       batchBytes += statement.length;
       if (report) afterSend.push(report);
     };
+    const streamLink = this.options.streamLink;
+    const streamThreshold = this.options.streamThreshold ?? 16 * 1024;
     for (const file of files) {
       const sha = sha256Hex(file.data);
+      if (streamLink && file.data.length >= streamThreshold) {
+        await send();
+        await this.stream(file, sha, streamLink, tally);
+        continue;
+      }
       await add(Buffer.from(`${HELPER_NAME}.o(${pyString(file.path)})\n`));
       for (let offset = 0; offset < file.data.length; offset += this.pieceSize) {
         const end = Math.min(offset + this.pieceSize, file.data.length);
@@ -158,6 +177,38 @@ export class BoardFiles {
       });
     }
     await send();
+  }
+
+  /** One exec: the board reads the file from stdin in blocks, printing a credit byte per block. */
+  private async stream(file: FileToWrite, sha: string, link: { write(data: Uint8Array): Promise<void> }, tally: ProgressTally): Promise<void> {
+    const block = STREAM_BLOCK;
+    let credits = 0;
+    let wake: (() => void) | undefined;
+    let settled = false;
+    const run = this.call(`${helper(`recv(${pyString(file.path)}, ${file.data.length}, ${block})`)}
+${helper(`c('${sha}')`)}`, {
+      timeoutMs: this.timeoutMs + file.data.length,
+      onStdoutBytes: (bytes) => {
+        credits += bytes.filter((b) => b === 0x01).length;
+        wake?.();
+      },
+    }).finally(() => {
+      settled = true;
+      wake?.();
+    });
+    for (let offset = 0; offset < file.data.length && !settled; ) {
+      if (credits === 0) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      credits--;
+      const end = Math.min(offset + block, file.data.length);
+      await link.write(file.data.subarray(offset, end));
+      offset = end;
+      tally.report(file.path, end, file.data.length);
+    }
+    await run;
+    tally.fileFinished(file.data.length);
   }
 
   remove(boardPath: string, recursive = false): Promise<void> {

@@ -6,6 +6,8 @@
  * Conventions shared with the host side (board-files.ts, escaped-stream.ts):
  * - writes go to `.NAME.ide49-tmp` in the target's folder; `c(sha)` renames it into place
  *   only when the sha256 of what is on the flash matches, and checks the rename happened;
+ * - big files on links with flow control may instead stream raw bytes through stdin
+ *   (`recv`), paced by credit bytes (0x01) the board prints;
  * - results come back as one JSON line; file contents come back as raw bytes with 0x1b
  *   escaping 0x1b and 0x04 (the raw REPL's end-of-output byte), then 0x1b 'E' and a
  *   trailer "<sha256 hex> <size>".
@@ -119,6 +121,27 @@ def _ide49_make():
                 break
             state['f'].write(mv[:k])
 
+    def recv(p, n, blk):
+        # n raw bytes from stdin into p's temporary file; one 0x01 per block of credit
+        # (two up front), so the host never sends more than the board has room for
+        import micropython
+        o(p)
+        b = bytearray(blk)
+        out, inp = sys.stdout.buffer, sys.stdin.buffer
+        micropython.kbd_intr(-1)
+        try:
+            out.write(b'\\x01\\x01')
+            while n > 0:
+                mv = memoryview(b)[:min(blk, n)]
+                got = 0
+                while got < len(mv):
+                    got += inp.readinto(mv[got:])
+                state['f'].write(mv)
+                n -= len(mv)
+                out.write(b'\\x01')
+        finally:
+            micropython.kbd_intr(3)
+
     def c(expected):
         p = state.pop('p')
         state.pop('f').close()
@@ -197,7 +220,7 @@ def _ide49_make():
         pass
     h = Helpers()
     for name, fn in (('ls', ls), ('diff', diff), ('cleanup', cleanup), ('o', o), ('w', w), ('wz', wz),
-                     ('c', c), ('r', r), ('rm', rm), ('rm_all', rm_all), ('mkdir_all', mkdir_all), ('st', st), ('info', info)):
+                     ('c', c), ('recv', recv), ('r', r), ('rm', rm), ('rm_all', rm_all), ('mkdir_all', mkdir_all), ('st', st), ('info', info)):
         setattr(h, name, fn)
     return h
 
