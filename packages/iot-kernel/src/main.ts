@@ -29,8 +29,24 @@ export async function runKernel(connectionFile: string): Promise<void> {
     log.info('SIGTERM: stopping');
     void kernel.shutdown(false).finally(() => process.exit(0));
   });
+  exitWithParent(() => {
+    log.warn('the process that started the kernel is gone: stopping');
+    void kernel.shutdown(false).finally(() => process.exit(0));
+  });
   log.info(`iot-kernel started (pid ${process.pid}, log file ${log.filePath ?? 'none'})`);
   await server.stopped;
   await log.close();
   process.exit(0);
+}
+
+/**
+ * An orphaned kernel would keep the board's serial port busy: when the process that
+ * started the kernel dies (the kernel gets a new parent), `stop` is called, as ipykernel does.
+ */
+function exitWithParent(stop: () => void): void {
+  const parent = process.ppid;
+  if (parent <= 1) return;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 1000).unref();
 }

@@ -85,6 +85,8 @@ export class KernelTestClient {
   /** performance.now() when the kernel process was spawned and when its first shell reply arrived (startup figures). */
   spawnedAt?: number;
   firstReplyAt?: number;
+  /** The connection file of a kernel started by `start`. */
+  connectionFile?: string;
   private closed = false;
 
   private constructor(
@@ -111,6 +113,7 @@ export class KernelTestClient {
     child.stderr!.setEncoding('utf8').on('data', (text: string) => client.stderrText.push(text));
     const client = new KernelTestClient(info, child, tempDir);
     client.spawnedAt = spawnedAt;
+    client.connectionFile = connectionFile;
     await client.connect();
     return client;
   }

@@ -225,6 +225,15 @@ describe('iot-kernel process', () => {
 });
 
 describe('iot-kernel shutdown', () => {
+  test('the kernel stops by itself when the process that started it dies', async () => {
+    const client = await KernelTestClient.start({ command: '/bin/bash', argv: (file) => ['-c', `"${process.execPath}" "${KERNEL_CLI}" "${file}" & wait`] });
+    const kernelCommandLine = `${KERNEL_CLI}\u0000${client.connectionFile}`;
+    expect(processesRunning(kernelCommandLine)).toBe(1);
+    client.process!.kill('SIGKILL');
+    await eventually(() => expect(processesRunning(kernelCommandLine)).toBe(0), 10000);
+    await client.close();
+  });
+
   test('also starts as `iot-kernel kernel -f FILE`', async () => {
     const client = await KernelTestClient.start({ argv: (file) => [KERNEL_CLI, 'kernel', '-f', file] });
     expect((await client.shutdown()).exitCode).toBe(0);

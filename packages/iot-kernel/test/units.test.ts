@@ -7,6 +7,7 @@ import { globToRegExp, History } from '../src/history';
 import { logoPng } from '../src/kernelspec/logo';
 import { splitArgs } from '../src/magics/args';
 import { CellOutput } from '../src/cell/output';
+import { codePointToIndex, indexToCodePoint } from '../src/codepoints';
 
 describe('splitCell', () => {
   test('a %% first line makes the whole cell a cell magic', () => {
@@ -135,4 +136,13 @@ test('logoPng is a valid RGBA PNG of the asked size', () => {
   const idatLength = png.readUInt32BE(33);
   expect(png.subarray(37, 41).toString('latin1')).toBe('IDAT');
   expect(inflateSync(png.subarray(41, 41 + idatLength)).length).toBe(32 * (1 + 32 * 4));
+});
+
+describe('code points (Jupyter cursors) and JavaScript indices', () => {
+  const text = 'a😀b';
+  test('an astral character is one code point but two UTF-16 units', () => {
+    expect(codePointToIndex(text, 2)).toBe(3);
+    expect(indexToCodePoint(text, 3)).toBe(2);
+    expect(codePointToIndex(text, 99)).toBe(text.length);
+  });
 });
