@@ -7,7 +7,8 @@ import { CellOutput } from './cell/output';
 import { codePointToIndex, indexToCodePoint } from './codepoints';
 import { CommManager } from './comms';
 import { completeHost, inspectMagic } from './completion';
-import { History, type HistoryQuery } from './history';
+import { History } from './history';
+import type { KernelMessage } from '@jupyterlab/services';
 import type { Logger } from './log';
 import { magics } from './magics';
 import { CellError, type CellContext, type MimeBundle } from './magics/magic';
@@ -21,11 +22,11 @@ export const KERNEL_VERSION: string = JSON.parse(readFileSync(join(__dirname, '.
 /** MicroPython follows Python 3.4's syntax (plus parts of later versions): reported until a board tells its own version. */
 const DEFAULT_LANGUAGE_VERSION = '3.4';
 
-interface ExecuteContent {
-  code: string;
-  silent?: boolean;
-  store_history?: boolean;
-  allow_stdin?: boolean;
+type ContentOf<M extends KernelMessage.IMessage> = M['content'];
+
+/** The content of a request, typed by its message type. */
+function contentOf<M extends KernelMessage.IMessage>(context: RequestContext): ContentOf<M> {
+  return context.request.content as unknown as ContentOf<M>;
 }
 
 /**
@@ -64,45 +65,43 @@ export class IotKernel implements RequestHandler {
   }
 
   async handle(context: RequestContext): Promise<Content | undefined> {
-    const content = context.request.content;
-    switch (context.request.header.msg_type) {
+    const msgType = context.request.header.msg_type;
+    switch (msgType) {
       case 'kernel_info_request':
         return this.kernelInfo();
       case 'execute_request':
-        return this.execute(content as unknown as ExecuteContent, context);
+        return this.execute(contentOf<KernelMessage.IExecuteRequestMsg>(context), context);
       case 'complete_request':
-        return this.complete(String(content.code), Number(content.cursor_pos));
+        return this.complete(contentOf<KernelMessage.ICompleteRequestMsg>(context));
       case 'inspect_request':
-        return this.inspect(String(content.code), Number(content.cursor_pos), Number(content.detail_level ?? 0));
+        return this.inspect(contentOf<KernelMessage.IInspectRequestMsg>(context));
       case 'is_complete_request':
-        return { ...isComplete(String(content.code)) };
+        return isComplete(contentOf<KernelMessage.IIsCompleteRequestMsg>(context).code) satisfies ContentOf<KernelMessage.IIsCompleteReplyMsg>;
       case 'history_request':
-        return { status: 'ok', history: this.history.query(content as unknown as HistoryQuery) };
+        return { status: 'ok', history: this.history.query(contentOf<KernelMessage.IHistoryRequestMsg>(context)) };
       case 'comm_info_request':
-        return { status: 'ok', comms: this.comms.info(content.target_name as string | undefined) };
+        return { status: 'ok', comms: this.comms.info(contentOf<KernelMessage.ICommInfoRequestMsg>(context).target_name) } satisfies ContentOf<KernelMessage.ICommInfoReplyMsg>;
       case 'comm_open':
-        this.comms.open(content as never, context.publish);
+        this.comms.open(contentOf<KernelMessage.ICommOpenMsg>(context), context.publish);
         return undefined;
       case 'comm_msg':
-        this.comms.message(content as never);
+        this.comms.message(contentOf<KernelMessage.ICommMsgMsg>(context));
         return undefined;
       case 'comm_close':
-        this.comms.close(content as never);
+        this.comms.close(contentOf<KernelMessage.ICommCloseMsg>(context));
         return undefined;
       case 'interrupt_request':
         this.interrupt();
-        return { status: 'ok' };
+        return { status: 'ok' } satisfies ContentOf<KernelMessage.IInterruptReplyMsg>;
       case 'shutdown_request':
-        return { status: 'ok', restart: Boolean(content.restart) };
+        return { status: 'ok', restart: Boolean(context.request.content.restart) };
       default:
-        this.log.warn(`unsupported request ${context.request.header.msg_type} ignored`);
-        return context.request.header.msg_type.endsWith('_request')
-          ? { status: 'error', ename: 'NotImplementedError', evalue: `${context.request.header.msg_type} is not supported by iot-kernel`, traceback: [] }
-          : undefined;
+        this.log.warn(`unsupported request ${msgType} ignored`);
+        return msgType.endsWith('_request') ? { status: 'error', ename: 'NotImplementedError', evalue: `${msgType} is not supported by iot-kernel`, traceback: [] } : undefined;
     }
   }
 
-  private kernelInfo(): Content {
+  private kernelInfo(): ContentOf<KernelMessage.IInfoReplyMsg> {
     const board = this.board.current;
     return {
       status: 'ok',
@@ -126,7 +125,7 @@ export class IotKernel implements RequestHandler {
     };
   }
 
-  private async execute(request: ExecuteContent, context: RequestContext): Promise<Content> {
+  private async execute(request: ContentOf<KernelMessage.IExecuteRequestMsg>, context: RequestContext): Promise<ContentOf<KernelMessage.IExecuteReplyMsg>> {
     const silent = Boolean(request.silent);
     const storeHistory = !silent && request.store_history !== false;
     if (storeHistory) this.executionCount++;
@@ -166,8 +165,8 @@ export class IotKernel implements RequestHandler {
     }
   }
 
-  private async complete(code: string, cursorPos: number): Promise<Content> {
-    const cursor = codePointToIndex(code, cursorPos);
+  private async complete({ code, cursor_pos }: ContentOf<KernelMessage.ICompleteRequestMsg>): Promise<ContentOf<KernelMessage.ICompleteReplyMsg>> {
+    const cursor = codePointToIndex(code, cursor_pos);
     const found = completeHost(code, cursor, this.magics, this.cwd) ?? (await this.board.complete(code, cursor));
     return {
       status: 'ok',
@@ -178,11 +177,11 @@ export class IotKernel implements RequestHandler {
     };
   }
 
-  private async inspect(code: string, cursorPos: number, detailLevel: number): Promise<Content> {
-    const cursor = codePointToIndex(code, cursorPos);
+  private async inspect({ code, cursor_pos, detail_level }: ContentOf<KernelMessage.IInspectRequestMsg>): Promise<ContentOf<KernelMessage.IInspectReplyMsg>> {
+    const cursor = codePointToIndex(code, cursor_pos);
     const magic = inspectMagic(code, cursor, this.magics);
-    const data = magic ? { 'text/plain': describeMagic(magic) } : await this.board.inspect(code, cursor, detailLevel);
-    return { status: 'ok', found: Boolean(data), data: data ?? {}, metadata: {} };
+    const data = magic ? { 'text/plain': describeMagic(magic) } : await this.board.inspect(code, cursor, detail_level ?? 0);
+    return { status: 'ok', found: Boolean(data), data: (data ?? {}) as KernelMessage.IInspectReply['data'], metadata: {} };
   }
 }
 
@@ -194,7 +193,14 @@ function plainText(result: MimeBundle | void): string | undefined {
 /** Anything a cell throws becomes a Jupyter error; unexpected ones are logged with their stack. */
 function toCellError(thrown: unknown, log: Logger): CellError {
   if (thrown instanceof CellError) return thrown;
+  // Packages that cannot import CellError (they sit below the kernel) throw errors of the same shape.
+  if (isCellErrorShaped(thrown)) return new CellError(thrown.ename, thrown.evalue, thrown.traceback);
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
   log.error(`unexpected failure in a cell: ${error.stack}`);
   return new CellError(error.name || 'Error', error.message);
+}
+
+function isCellErrorShaped(value: unknown): value is Pick<CellError, 'ename' | 'evalue' | 'traceback'> {
+  const v = value as Partial<CellError> | null;
+  return typeof v?.ename === 'string' && typeof v.evalue === 'string' && Array.isArray(v.traceback);
 }
