@@ -1,5 +1,7 @@
-type Data = Record<string, unknown>;
-type Publish = (msgType: string, content: Data) => void;
+import type { KernelMessage } from '@jupyterlab/services';
+
+type Data = KernelMessage.ICommOpenMsg['content']['data'];
+type Publish = (msgType: string, content: object) => void;
 
 /** The kernel's end of one comm. */
 export interface Comm {
@@ -43,7 +45,7 @@ export class CommManager {
   }
 
   /** comm_open from a frontend; `reply` publishes in answer to that request. */
-  open(content: { comm_id: string; target_name: string; data?: Data }, reply: Publish): void {
+  open(content: KernelMessage.ICommOpenMsg['content'], reply: Publish): void {
     const target = this.targets.get(content.target_name);
     if (!target) {
       reply('comm_close', { comm_id: content.comm_id, data: {} });
@@ -60,12 +62,12 @@ export class CommManager {
     }
   }
 
-  message(content: { comm_id: string; data?: Data }): void {
+  message(content: KernelMessage.ICommMsgMsg['content']): void {
     this.comms.get(content.comm_id)?.listener.onMessage?.(content.data ?? {});
   }
 
   /** comm_close from a frontend. */
-  close(content: { comm_id: string; data?: Data }): void {
+  close(content: KernelMessage.ICommCloseMsg['content']): void {
     const open = this.comms.get(content.comm_id);
     this.comms.delete(content.comm_id);
     open?.listener.onClose?.(content.data ?? {});

@@ -1,16 +1,10 @@
+import type { KernelMessage } from '@jupyterlab/services';
+
 /** One history row as history_reply sends it: [session, line, input] or [session, line, [input, output]]. */
 export type HistoryRow = [number, number, string | [string, string | null]];
 
-export interface HistoryQuery {
-  hist_access_type: 'tail' | 'range' | 'search';
-  output?: boolean;
-  n?: number;
-  session?: number;
-  start?: number;
-  stop?: number | null;
-  pattern?: string;
-  unique?: boolean;
-}
+/** A history_request's content; fields the client left out get the protocol's defaults. */
+export type HistoryQuery = Partial<KernelMessage.IHistoryRequestMsg['content']> & Pick<KernelMessage.IHistoryRequestMsg['content'], 'hist_access_type'>;
 
 interface Entry {
   line: number;

@@ -126,29 +126,16 @@ export class IotKernel implements RequestHandler {
   }
 
   private async execute(request: ContentOf<KernelMessage.IExecuteRequestMsg>, context: RequestContext): Promise<ContentOf<KernelMessage.IExecuteReplyMsg>> {
-    const silent = Boolean(request.silent);
-    const storeHistory = !silent && request.store_history !== false;
+    const storeHistory = !request.silent && request.store_history !== false;
     if (storeHistory) this.executionCount++;
     const executionCount = this.executionCount;
-    const publish = silent ? () => undefined : context.publish;
+    const publish = request.silent ? () => undefined : context.publish;
     publish('execute_input', { code: request.code, execution_count: executionCount });
     const output = new CellOutput(publish);
     const abort = new AbortController();
     this.running = abort;
-    const cell: CellContext = {
-      stdout: (text) => output.stream('stdout', text),
-      stderr: (text) => output.stream('stderr', text),
-      display: (data, options) => output.display(data, options),
-      input: (prompt, options) => {
-        output.flush();
-        if (!request.allow_stdin) return Promise.reject(new CellError('StdinNotImplementedError', 'This frontend does not support input requests (allow_stdin is false): the cell cannot ask for input here.'));
-        return context.requestInput(prompt, Boolean(options?.password), abort.signal);
-      },
-      signal: abort.signal,
-      cwd: this.cwd,
-    };
     try {
-      const result = await this.dispatcher.run(request.code, cell);
+      const result = await this.dispatcher.run(request.code, this.cellContext(request, context, output, abort.signal));
       output.flush();
       if (result) publish('execute_result', { execution_count: executionCount, data: result, metadata: {} });
       if (storeHistory) this.history.add(executionCount, request.code, plainText(result));
@@ -156,13 +143,28 @@ export class IotKernel implements RequestHandler {
     } catch (thrown) {
       output.flush();
       if (storeHistory) this.history.add(executionCount, request.code);
-      const error = toCellError(thrown, this.log);
-      const failure = { ename: error.ename, evalue: error.evalue, traceback: error.traceback };
-      publish('error', failure);
-      return { status: 'error', execution_count: executionCount, ...failure };
+      const { ename, evalue, traceback } = toCellError(thrown, this.log);
+      publish('error', { ename, evalue, traceback });
+      return { status: 'error', execution_count: executionCount, ename, evalue, traceback };
     } finally {
       if (this.running === abort) this.running = undefined;
     }
+  }
+
+  /** What the cell's magics and board code see: output into this cell, stdin of this request, its stop button. */
+  private cellContext(request: ContentOf<KernelMessage.IExecuteRequestMsg>, context: RequestContext, output: CellOutput, signal: AbortSignal): CellContext {
+    return {
+      stdout: (text) => output.stream('stdout', text),
+      stderr: (text) => output.stream('stderr', text),
+      display: (data, options) => output.display(data, options),
+      input: (prompt, options) => {
+        output.flush();
+        if (!request.allow_stdin) return Promise.reject(new CellError('StdinNotImplementedError', 'This frontend does not support input requests (allow_stdin is false): the cell cannot ask for input here.'));
+        return context.requestInput(prompt, Boolean(options?.password), signal);
+      },
+      signal,
+      cwd: this.cwd,
+    };
   }
 
   private async complete({ code, cursor_pos }: ContentOf<KernelMessage.ICompleteRequestMsg>): Promise<ContentOf<KernelMessage.ICompleteReplyMsg>> {

@@ -95,13 +95,13 @@ describe('CommManager', () => {
     const comms = new CommManager((type, content) => published.push([type, content]));
     const closedWith: unknown[] = [];
     comms.registerTarget('t', (comm) => ({ onMessage: (data) => comm.send({ got: data }), onClose: (data) => closedWith.push(data) }));
-    comms.open({ comm_id: '1', target_name: 't' }, (type, content) => replies.push([type, content]));
+    comms.open({ comm_id: '1', target_name: 't', data: {} }, (type, content) => replies.push([type, content]));
     comms.message({ comm_id: '1', data: { x: 1 } });
     expect(published).toEqual([['comm_msg', { comm_id: '1', data: { got: { x: 1 } } }]]);
     comms.close({ comm_id: '1', data: { bye: true } });
     expect(closedWith).toEqual([{ bye: true }]);
     comms.unregisterTarget('t');
-    comms.open({ comm_id: '2', target_name: 't' }, (type, content) => replies.push([type, content]));
+    comms.open({ comm_id: '2', target_name: 't', data: {} }, (type, content) => replies.push([type, content]));
     expect(replies).toEqual([['comm_close', { comm_id: '2', data: {} }]]);
     expect(comms.info()).toEqual({});
   });

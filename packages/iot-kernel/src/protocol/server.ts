@@ -4,7 +4,8 @@ import type { Logger } from '../log';
 import { channelAddress, type ConnectionInfo } from './connection';
 import { decodeMessage, encodeMessage, makeHeader, MessageSigner, SignatureError, type WireMessage } from './wire';
 
-export type Content = Record<string, unknown>;
+/** A message content: any JSON object (the kernel uses the KernelMessage types of @jupyterlab/services). */
+export type Content = object;
 export type RequestChannel = 'shell' | 'control';
 
 /** What a request handler may do while it answers one request. */
@@ -12,7 +13,7 @@ export interface RequestContext {
   readonly request: WireMessage;
   readonly channel: RequestChannel;
   /** An iopub message whose parent is this request. */
-  publish(msgType: string, content: Content, metadata?: Content): void;
+  publish(msgType: string, content: Content, metadata?: Record<string, unknown>): void;
   /** input_request on stdin to the client that sent this request; resolves with its input_reply value. */
   requestInput(prompt: string, password: boolean, signal: AbortSignal): Promise<string>;
 }
@@ -105,10 +106,10 @@ export class KernelServer {
   }
 
   /** An iopub message; `parent` is the request it belongs to (none for kernel-wide news). */
-  publish(msgType: string, content: Content, parent?: WireMessage, metadata: Content = {}): void {
+  publish(msgType: string, content: Content, parent?: WireMessage, metadata: Record<string, unknown> = {}): void {
     const header = makeHeader(msgType, this.session);
     const topic = Buffer.from(`kernel.${this.session}.${msgType}`);
-    const message: WireMessage = { identities: [topic], header, parent_header: parent?.header ?? {}, metadata, content, buffers: [] };
+    const message: WireMessage<Content> = { identities: [topic], header, parent_header: parent?.header ?? {}, metadata, content, buffers: [] };
     void this.iopubQueue.send(encodeMessage(message, this.signer));
   }
 
@@ -189,7 +190,8 @@ export class KernelServer {
       await this.reply(request, content, replies);
       if (msgType === 'shutdown_request') this.publish('shutdown_reply', content, request);
     }
-    if (msgType === 'execute_request' && content?.status === 'error' && request.content.stop_on_error !== false) this.abortingQueuedCells = true;
+    const failed = (content as { status?: string } | undefined)?.status === 'error';
+    if (msgType === 'execute_request' && failed && request.content.stop_on_error !== false) this.abortingQueuedCells = true;
     this.publish('status', { execution_state: 'idle' }, request);
     if (msgType === 'shutdown_request') await this.shutdown(Boolean(request.content.restart));
   }

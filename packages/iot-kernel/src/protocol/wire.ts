@@ -5,12 +5,12 @@ export const PROTOCOL_VERSION = '5.3';
 const DELIMITER = '<IDS|MSG>';
 
 /** A message as it travels: the ZeroMQ routing identities, the four JSON parts and the raw buffers. */
-export interface WireMessage {
+export interface WireMessage<C extends object = Record<string, unknown>> {
   identities: Buffer[];
   header: KernelMessage.IHeader;
   parent_header: KernelMessage.IHeader | Record<string, never>;
   metadata: Record<string, unknown>;
-  content: Record<string, unknown>;
+  content: C;
   buffers: Buffer[];
 }
 
@@ -53,7 +53,7 @@ export function decodeMessage(frames: Buffer[], signer: MessageSigner): WireMess
   return { identities: frames.slice(0, delimiter), header, parent_header, metadata, content, buffers: frames.slice(delimiter + 6) };
 }
 
-export function encodeMessage(message: WireMessage, signer: MessageSigner): Buffer[] {
+export function encodeMessage(message: WireMessage<object>, signer: MessageSigner): Buffer[] {
   const json = [message.header, message.parent_header, message.metadata, message.content].map((part) => Buffer.from(JSON.stringify(part), 'utf8'));
   return [...message.identities, Buffer.from(DELIMITER), Buffer.from(signer.sign(json)), ...json, ...message.buffers];
 }
