@@ -120,6 +120,17 @@ describe('CellOutput', () => {
     output.flush();
     expect(sent.map(([type, content]) => (type === 'stream' ? `${content.name}:${content.text}` : type))).toEqual(['stdout:ab', 'stderr:c', 'stdout:d', 'display_data']);
   });
+  test('a display with an id can be updated later', () => {
+    const sent: [string, unknown][] = [];
+    const output = new CellOutput((type, content) => sent.push([type, content]));
+    output.display({ 'text/plain': '1 %' }, { displayId: 'progress' });
+    output.display({ 'text/plain': '100 %' }, { displayId: 'progress', update: true });
+    expect(sent).toEqual([
+      ['display_data', { data: { 'text/plain': '1 %' }, metadata: {}, transient: { display_id: 'progress' } }],
+      ['update_display_data', { data: { 'text/plain': '100 %' }, metadata: {}, transient: { display_id: 'progress' } }],
+    ]);
+  });
+
   test('sends pending text by itself after at most 50 ms', async () => {
     const sent: unknown[] = [];
     const output = new CellOutput((_, content) => sent.push(content));
