@@ -23,18 +23,18 @@ export async function startKernel(info: ConnectionInfo, log: Logger, cwd = proce
  */
 export async function runKernel(connectionFile: string): Promise<void> {
   const log = new Logger(parseLogLevel(process.env.IOT_KERNEL_LOG) ?? 'info', logFileFor(connectionFile));
-  const { kernel, server } = await startKernel(readConnectionFile(connectionFile), log);
-  process.on('SIGINT', () => kernel.interrupt());
-  process.on('SIGTERM', () => {
-    log.info('SIGTERM: stopping');
-    void kernel.shutdown(false).finally(() => process.exit(0));
-  });
-  exitWithParent(() => {
-    log.warn('the process that started the kernel is gone: stopping');
-    void kernel.shutdown(false).finally(() => process.exit(0));
-  });
+  // Handled from the first moment: an unhandled SIGINT (Jupyter's interrupt) would kill Node.
+  let running: RunningKernel | undefined;
+  const stopAndExit = (reason: string) => {
+    log.warn(`${reason}: stopping`);
+    void (running?.kernel.shutdown(false) ?? Promise.resolve()).finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => running?.kernel.interrupt());
+  process.on('SIGTERM', () => stopAndExit('SIGTERM'));
+  running = await startKernel(readConnectionFile(connectionFile), log);
+  exitWithParent(() => stopAndExit('the process that started the kernel is gone'));
   log.info(`iot-kernel started (pid ${process.pid}, log file ${log.filePath ?? 'none'})`);
-  await server.stopped;
+  await running.server.stopped;
   await log.close();
   process.exit(0);
 }
