@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BoardConnection } from './board/session';
 import { CellDispatcher } from './cell/dispatcher';
+import { helpTarget } from './cell/help';
 import { isComplete } from './cell/is-complete';
 import { CellOutput } from './cell/output';
 import { codePointToIndex, indexToCodePoint } from './codepoints';
@@ -21,6 +22,13 @@ export const KERNEL_VERSION: string = JSON.parse(readFileSync(join(__dirname, '.
 
 /** MicroPython follows Python 3.4's syntax (plus parts of later versions): reported until a board tells its own version. */
 const DEFAULT_LANGUAGE_VERSION = '3.4';
+
+/** The pager payload of an execute_reply (IPython's `?` help). */
+interface PagePayload {
+  source: 'page';
+  data: MimeBundle;
+  start: number;
+}
 
 type ContentOf<M extends KernelMessage.IMessage> = M['content'];
 
@@ -134,12 +142,15 @@ export class IotKernel implements RequestHandler {
     const output = new CellOutput(publish);
     const abort = new AbortController();
     this.running = abort;
+    const payload: PagePayload[] = [];
     try {
-      const result = await this.dispatcher.run(request.code, this.cellContext(request, context, output, abort.signal));
+      const cell = this.cellContext(request, context, output, abort.signal);
+      const helpName = helpTarget(request.code);
+      const result = helpName ? await this.help(helpName, cell, payload) : await this.dispatcher.run(request.code, cell);
       output.flush();
       if (result) publish('execute_result', { execution_count: executionCount, data: result, metadata: {} });
       if (storeHistory) this.history.add(executionCount, request.code, plainText(result));
-      return { status: 'ok', execution_count: executionCount, user_expressions: {}, payload: [] };
+      return { status: 'ok', execution_count: executionCount, user_expressions: {}, payload: payload as unknown as KernelMessage.IExecuteReply['payload'] };
     } catch (thrown) {
       output.flush();
       if (storeHistory) this.history.add(executionCount, request.code);
@@ -149,6 +160,13 @@ export class IotKernel implements RequestHandler {
     } finally {
       if (this.running === abort) this.running = undefined;
     }
+  }
+
+  /** `name?`: the help of a magic or of a board name goes to the pager (a "page" payload), as in IPython. */
+  private async help(name: string, cell: CellContext, payload: PagePayload[]): Promise<void> {
+    const data = await this.inspectCode(name, name.length, 1);
+    if (data) payload.push({ source: 'page', data, start: 0 });
+    else cell.stdout(`Object \`${name}\` not found.\n`);
   }
 
   /** What the cell's magics and board code see: output into this cell, stdin of this request, its stop button. */
@@ -180,10 +198,14 @@ export class IotKernel implements RequestHandler {
   }
 
   private async inspect({ code, cursor_pos, detail_level }: ContentOf<KernelMessage.IInspectRequestMsg>): Promise<ContentOf<KernelMessage.IInspectReplyMsg>> {
-    const cursor = codePointToIndex(code, cursor_pos);
-    const magic = inspectMagic(code, cursor, this.magics);
-    const data = magic ? { 'text/plain': describeMagic(magic) } : await this.board.inspect(code, cursor, detail_level ?? 0);
+    const data = await this.inspectCode(code, codePointToIndex(code, cursor_pos), detail_level ?? 0);
     return { status: 'ok', found: Boolean(data), data: (data ?? {}) as KernelMessage.IInspectReply['data'], metadata: {} };
+  }
+
+  /** Help for the magic or board name at `cursor` (a JavaScript index), or undefined. */
+  private async inspectCode(code: string, cursor: number, detailLevel: number): Promise<MimeBundle | undefined> {
+    const magic = inspectMagic(code, cursor, this.magics);
+    return magic ? { 'text/plain': describeMagic(magic) } : this.board.inspect(code, cursor, detailLevel);
   }
 }
 

@@ -65,19 +65,19 @@ describe('kernel with a board session and a comm target', () => {
 
   test('stdin round trip: input_request goes out on stdin, the input_reply value comes back', async () => {
     const prompts: [string, boolean][] = [];
-    const outcome = await client.execute('your name? ', { onInput: (prompt, password) => (prompts.push([prompt, password]), 'Ada') });
-    expect(prompts).toEqual([['your name?', false]]);
+    const outcome = await client.execute('your name: ', { onInput: (prompt, password) => (prompts.push([prompt, password]), 'Ada') });
+    expect(prompts).toEqual([['your name:', false]]);
     expect(outcome.stdout).toBe('hello Ada\n');
     expect(outcome.outputs.find((m) => m.header.msg_type === 'execute_result')?.content.data).toEqual({ 'text/plain': "'Ada'" });
   });
 
   test('input without allow_stdin is a StdinNotImplementedError', async () => {
-    const outcome = await client.execute('name?');
+    const outcome = await client.execute('name: ');
     expect(outcome.reply.content).toMatchObject({ status: 'error', ename: 'StdinNotImplementedError' });
   });
 
   test('interrupt_request while waiting for input ends the cell with KeyboardInterrupt', async () => {
-    const waiting = client.execute('secret? ', { onInput: () => new Promise<string>(() => undefined) });
+    const waiting = client.execute('secret: ', { onInput: () => new Promise<string>(() => undefined) });
     await new Promise((resolve) => setTimeout(resolve, 200));
     await client.request('interrupt_request', {}, 'control');
     expect((await waiting).reply.content.ename).toBe('KeyboardInterrupt');

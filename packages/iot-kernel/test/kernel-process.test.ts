@@ -213,6 +213,13 @@ describe('iot-kernel process', () => {
     expect((inspection.content.data as Record<string, string>)['text/plain']).toMatch(/%%writefile \[-a\] PATH/);
   });
 
+  test('name? shows help in the pager (execute_reply payload), like IPython', async () => {
+    const help = await client.execute('%%writefile?');
+    expect(help.reply.content.payload).toEqual([{ source: 'page', data: { 'text/plain': expect.stringMatching(/Usage: %%writefile \[-a\] PATH/) }, start: 0 }]);
+    const unknown = await client.execute('machine.Pin?');
+    expect(unknown.stdout).toBe('Object `machine.Pin` not found.\n');
+  });
+
   test('complete host paths in ! lines and %%bash cells, relative to the notebook folder', async () => {
     await client.execute('!mkdir -p sub && touch sub/hello-file.txt');
     const inShellLine = await client.request('complete_request', { code: '!cat sub/hel', cursor_pos: 12 });

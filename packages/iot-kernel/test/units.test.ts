@@ -1,5 +1,6 @@
 // The kernel's pure parts: cell splitting, argument splitting, completeness, history, comms, logo.
 import { inflateSync } from 'node:zlib';
+import { helpTarget } from '../src/cell/help';
 import { splitCell } from '../src/cell/split';
 import { isComplete } from '../src/cell/is-complete';
 import { CommManager } from '../src/comms';
@@ -21,6 +22,16 @@ describe('splitCell', () => {
       { kind: 'board', code: 'print(a)' },
     ]);
   });
+});
+
+describe('helpTarget', () => {
+  test.each([
+    ['%%writefile?', '%%writefile'],
+    ['  machine.Pin? ', 'machine.Pin'],
+    ['x = 1?', undefined],
+    ['print("?")', undefined],
+    ['a?\nb', undefined],
+  ])('%j → %j', (code, target) => expect(helpTarget(code)).toBe(target));
 });
 
 describe('splitArgs', () => {

@@ -16,6 +16,7 @@ class IotKernelConformance(jupyter_kernel_test.KernelTests):
     code_execute_result = [{"code": "%loglevel", "result": "info"}]
     code_display_data = [{"code": "%lsmagic", "mime": "text/markdown"}]
     code_inspect_sample = "%lsmagic"
+    code_page_something = "%lsmagic?"
     code_history_pattern = "%logl*"
     supported_history_operations = ("tail", "range", "search")
 
