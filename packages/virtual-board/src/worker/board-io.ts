@@ -1,0 +1,128 @@
+/**
+ * The board's end of the serial link, inside the worker: a receive queue fed from the
+ * stdin ring, a transmit path into the output ring, and the interrupt-character check
+ * a board's UART/USB receive handler performs (0x03 while code runs raises
+ * KeyboardInterrupt instead of being queued).
+ */
+import { ByteRing } from '../byte-ring';
+
+const CTRL_C = 0x03;
+const LF = 0x0a;
+const CR = 0x0d;
+/** While code runs, received bytes are moved aside (to spot Ctrl-C) up to this many. */
+const RECEIVE_QUEUE_LIMIT = 64 * 1024;
+const IDLE_WAIT_MS = 1000;
+
+export interface InterruptTarget {
+  /** True while Python code runs with Ctrl-C as its interrupt character. */
+  interruptEnabled(): boolean;
+  raiseKeyboardInterrupt(): void;
+}
+
+export class BoardIo {
+  private received: number[] = [];
+  private receivedHead = 0;
+  private transmit: number[] = [];
+  private lastTransmitted = 0;
+
+  constructor(
+    private readonly stdin: ByteRing,
+    private readonly output: ByteRing,
+    private readonly interrupts: InterruptTarget,
+  ) {}
+
+  /** Blocks until a byte is received. */
+  readByte(): number {
+    for (;;) {
+      const byte = this.tryReadByte();
+      if (byte !== undefined) return byte;
+      this.flush();
+      this.stdin.waitForData(IDLE_WAIT_MS);
+    }
+  }
+
+  /** Blocks for a byte; null (end of input) when a Ctrl-C interrupted the running code instead. */
+  readByteUnlessInterrupted(): number | null {
+    for (;;) {
+      if (this.pollInterrupt()) return null;
+      const byte = this.tryReadByte();
+      if (byte !== undefined) return byte;
+      this.flush();
+      this.stdin.waitForData(IDLE_WAIT_MS);
+    }
+  }
+
+  tryReadByte(): number | undefined {
+    if (this.receivedHead < this.received.length) {
+      const byte = this.received[this.receivedHead++];
+      if (this.receivedHead === this.received.length) {
+        this.received = [];
+        this.receivedHead = 0;
+      }
+      return byte;
+    }
+    if (this.stdin.available() === 0) return undefined;
+    return this.stdin.read(1)[0];
+  }
+
+  /**
+   * Called from the interpreter's frequent calls into JS (output, clock reads, sleeps):
+   * takes newly received bytes aside and turns a Ctrl-C into a KeyboardInterrupt.
+   * Returns true when an interrupt was raised.
+   */
+  pollInterrupt(): boolean {
+    if (this.stdin.available() === 0 || !this.interrupts.interruptEnabled()) return false;
+    let interrupted = false;
+    while (this.stdin.available() > 0 && this.received.length - this.receivedHead < RECEIVE_QUEUE_LIMIT) {
+      for (const byte of this.stdin.read(RECEIVE_QUEUE_LIMIT)) {
+        if (byte === CTRL_C) interrupted = true;
+        else this.received.push(byte);
+      }
+    }
+    if (interrupted) this.interrupts.raiseKeyboardInterrupt();
+    return interrupted;
+  }
+
+  /** Sleeps up to `ms`, returning early when a Ctrl-C interrupts the running code. */
+  sleep(ms: number): void {
+    this.flush();
+    const deadline = performance.now() + ms;
+    for (;;) {
+      if (this.pollInterrupt()) return;
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      this.stdin.waitForNewData(left);
+    }
+  }
+
+  /** Text output of the interpreter: a lone "\n" goes out as "\r\n", as a board's stdio does. */
+  writeCooked(byte: number): void {
+    if (byte === LF && this.lastTransmitted !== CR) this.transmit.push(CR);
+    this.transmit.push(byte);
+    this.lastTransmitted = byte;
+  }
+
+  /** Protocol bytes the board sends as they are. */
+  writeRaw(bytes: ArrayLike<number>): void {
+    for (let i = 0; i < bytes.length; i++) this.transmit.push(bytes[i]);
+    if (bytes.length > 0) this.lastTransmitted = bytes[bytes.length - 1];
+  }
+
+  writeText(text: string): void {
+    this.writeRaw(Buffer.from(text, 'utf8'));
+  }
+
+  /** Pushes pending output into the link, waiting while the host side is full. */
+  flush(): void {
+    let offset = 0;
+    const bytes = Uint8Array.from(this.transmit);
+    this.transmit = [];
+    while (offset < bytes.length) {
+      offset += this.output.write(bytes.subarray(offset));
+      if (offset < bytes.length) {
+        this.output.waitForSpace(50);
+        this.pollInterrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,3 @@
+declare module '@micropython/micropython-webassembly-pyscript/micropython.mjs' {
+  export const loadMicroPython: import('./emscripten').LoadMicroPython;
+}

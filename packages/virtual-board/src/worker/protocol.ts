@@ -1,0 +1,20 @@
+/** What the main thread and the board's worker tell each other. */
+export type ResetCause = 'power-on' | 'hard-reset' | 'machine.reset' | 'wedged' | 'crashed';
+
+export interface BoardWorkerData {
+  name: string;
+  flashDir: string;
+  heapBytes: number;
+  stdinRing: SharedArrayBuffer;
+  outputRing: SharedArrayBuffer;
+  resetCause: ResetCause;
+  /** Printed by the board before it boots, like a reset banner (e.g. why it was reset). */
+  resetBanner: string;
+  /** Wall-clock offset set through machine.RTC, kept across machine.reset(). */
+  timeOffsetMs: number;
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'reset-request'; timeOffsetMs: number }
+  | { type: 'fatal'; message: string };
