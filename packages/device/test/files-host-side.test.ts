@@ -9,6 +9,8 @@ function escapeLikeTheBoard(data: Buffer): Buffer {
   for (const byte of data) {
     if (byte === 0x1b) out.push(0x1b, 0x1b);
     else if (byte === 0x04) out.push(0x1b, 0x44);
+    else if (byte === 0x0a) out.push(0x1b, 0x6e);
+    else if (byte === 0x0d) out.push(0x1b, 0x72);
     else out.push(byte);
   }
   const sha = createHash('sha256').update(data).digest('hex');
@@ -16,7 +18,7 @@ function escapeLikeTheBoard(data: Buffer): Buffer {
 }
 
 test('the read decoder undoes the escaping whatever the chunk boundaries', () => {
-  const data = Buffer.concat([randomBytes(5000), Buffer.from([0x1b, 0x04, 0x1b, 0x1b, 0x04])]);
+  const data = Buffer.concat([randomBytes(5000), Buffer.from([0x1b, 0x04, 0x1b, 0x1b, 0x04, 0x0d, 0x0a, 0x0a])]);
   const wire = escapeLikeTheBoard(data);
   for (const chunkSize of [1, 2, 3, 7, 4096]) {
     const decoder = new EscapedStreamDecoder();

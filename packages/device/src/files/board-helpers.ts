@@ -9,7 +9,8 @@
  * - big files on links with flow control may instead stream raw bytes through stdin
  *   (`recv`), paced by credit bytes (0x01) the board prints;
  * - results come back as one JSON line; file contents come back as raw bytes with 0x1b
- *   escaping 0x1b and 0x04 (the raw REPL's end-of-output byte), then 0x1b 'E' and a
+ *   escaping 0x1b, 0x04 (the raw REPL's end-of-output byte), LF and CR (some boards turn
+ *   LF into CR LF on the way out), then 0x1b 'E' and a
  *   trailer "<sha256 hex> <size>".
  */
 export const HELPER_NAME = '_ide49f';
@@ -176,7 +177,7 @@ def _ide49_make():
                     break
                 h.update(b)
                 n += len(b)
-                out.write(b.replace(b'\\x1b', b'\\x1b\\x1b').replace(b'\\x04', b'\\x1bD'))
+                out.write(b.replace(b'\\x1b', b'\\x1b\\x1b').replace(b'\\x04', b'\\x1bD').replace(b'\\n', b'\\x1bn').replace(b'\\r', b'\\x1br'))
         out.write(b'\\x1bE')
         out.write(('%s %d' % (''.join('%02x' % x for x in h.digest()), n)).encode())
 

@@ -7,8 +7,9 @@
  * lexer's input), CR and LF (line ends inside a literal), the quote and the backslash.
  * Random data grows by about 4 %.
  *
- * Board → host: raw bytes where 0x1b escapes 0x1b and 0x04 (0x04 would end the raw
- * REPL's output), and 0x1b 'E' ends the data; a trailer "<sha256 hex> <size>" follows.
+ * Board → host: raw bytes where 0x1b escapes 0x1b, 0x04 (it would end the raw REPL's
+ * output), LF and CR (boards and the virtual board may turn LF into CR LF on the way
+ * out), and 0x1b 'E' ends the data; a trailer "<sha256 hex> <size>" follows.
  */
 
 const BACKSLASH = 0x5c;
@@ -44,7 +45,13 @@ export function bytesLiteral(data: Uint8Array): Buffer {
 }
 
 const ESCAPE = 0x1b;
-const ESCAPED_EOT = 0x44; // 'D' stands for 0x04
+/** The byte after 0x1b → the byte it stands for. */
+const ESCAPED = new Map<number, number>([
+  [0x1b, 0x1b],
+  [0x44, 0x04], // 'D'
+  [0x6e, 0x0a], // 'n'
+  [0x72, 0x0d], // 'r'
+]);
 const END_OF_DATA = 0x45; // 'E'
 
 /**
@@ -78,8 +85,10 @@ export class EscapedStreamDecoder {
         start = i + 1;
       } else if (this.pendingEscape) {
         this.pendingEscape = false;
+        const original = ESCAPED.get(byte);
         if (byte === END_OF_DATA) this.ended = true;
-        else this.append(byte === ESCAPED_EOT ? 0x04 : byte);
+        else if (original === undefined) throw new Error(`the board sent an unknown escape 0x1b 0x${byte.toString(16)} in file data; is other code printing?`);
+        else this.append(original);
         start = i + 1;
       } else if (byte === ESCAPE) {
         flush(i);

@@ -29,9 +29,13 @@ export function parseFileOptions(
   return { flags, values, positional };
 }
 
-/** The file operations on the chosen device. */
+/**
+ * The file operations on the chosen device. Big files stream through stdin only on the
+ * virtual board: a serial port may be a USB-UART bridge whose UART side has no flow control.
+ */
 export async function boardFiles(context: CliContext): Promise<BoardFiles> {
-  return new BoardFiles(await context.connect());
+  const session = await context.connect();
+  return new BoardFiles(session, { streamLink: session.url.startsWith('virtual://') ? session.link : undefined });
 }
 
 /** A board path given with or without the leading ':'. */

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { copyFiles, syncFolder, TEMP_SUFFIX } from '../src/files';
+import { everyByteValue, makeWorkDir, PtyBoard, readTree, removeWorkDir } from './files-fixtures';
+
+// One virtual board on a pty (link preset 'none') for the whole file, as a user's CLI would talk to it.
+let work: string;
+let board: PtyBoard;
+
+beforeAll(async () => {
+  work = makeWorkDir();
+  board = await PtyBoard.start(work);
+});
+
+afterAll(async () => {
+  await board?.stop();
+  removeWorkDir(work);
+});
+
+function hostFolder(name: string, files: Record<string, string | Buffer>): string {
+  const root = path.join(work, name);
+  rmSync(root, { recursive: true, force: true });
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), content);
+  }
+  mkdirSync(root, { recursive: true });
+  return root;
+}
+
+describe('binary round trips', () => {
+  const sizes = [0, 1, 255, 256, 257, 65536];
+  test.each(sizes)('%i bytes of every byte value, written and read back', async (size) => {
+    const data = everyByteValue(size);
+    await board.files.write([{ path: `/rt/every-${size}.bin`, data }]);
+    expect(readFileSync(path.join(board.flashDir, 'rt', `every-${size}.bin`)).equals(data)).toBe(true);
+    expect((await board.files.read(`/rt/every-${size}.bin`)).equals(data)).toBe(true);
+  });
+
+  test('64 KiB of random bytes and a compressible source file', async () => {
+    const random = randomBytes(65536);
+    const source = Buffer.from('def handler(event):\n    return {"ok": True, "n": event}\n'.repeat(1200));
+    await board.files.write([
+      { path: '/rt/random.bin', data: random },
+      { path: '/rt/source.py', data: source },
+    ]);
+    expect((await board.files.read('/rt/random.bin')).equals(random)).toBe(true);
+    expect((await board.files.read('/rt/source.py')).equals(source)).toBe(true);
+  });
+});
+
+describe('cp', () => {
+  test('a folder with nested folders and non-ASCII names goes to the board and back', async () => {
+    const src = hostFolder('cp-src', {
+      'main.py': 'print("hi")\n',
+      'lib/ünïcödé.py': 'X = "é"\n',
+      'lib/deep/er/data.bin': randomBytes(3000),
+      'données/日本.txt': 'こんにちは',
+    });
+    const up = await copyFiles(board.files, [src], ':/cp/', { recursive: true });
+    expect(up.written).toHaveLength(4);
+    expect(readFileSync(path.join(board.flashDir, 'cp', 'cp-src', 'données', '日本.txt'), 'utf8')).toBe('こんにちは');
+    const back = path.join(work, 'cp-back');
+    await copyFiles(board.files, [':/cp/cp-src'], back, { recursive: true });
+    expect(readTree(back)).toEqual(readTree(src));
+  });
+
+  test('a single file to a new name, and a folder without -r is refused', async () => {
+    const src = hostFolder('cp-one', { 'a.txt': 'A' });
+    await copyFiles(board.files, [path.join(src, 'a.txt')], ':/cp/renamed.txt');
+    expect(readFileSync(path.join(board.flashDir, 'cp', 'renamed.txt'), 'utf8')).toBe('A');
+    await expect(copyFiles(board.files, [src], ':/cp')).rejects.toThrow(/-r/);
+  });
+});
+
+describe('sync', () => {
+  test('copies what differs, then nothing in one exec; --delete, --exclude and .ide49ignore', async () => {
+    const local = hostFolder('sync-src', {
+      'main.py': 'import app\n',
+      'app/__init__.py': 'VERSION = 1\n',
+      'app/util.py': 'def f(): pass\n',
+      'build/out.bin': 'generated',
+      'notes.tmp': 'scratch',
+      '.ide49ignore': 'build/\n',
+    });
+    mkdirSync(path.join(local, 'empty'));
+    const first = await syncFolder(board.files, local, '/s', { exclude: ['*.tmp'] });
+    expect(first.added).toEqual(['app/', 'app/__init__.py', 'app/util.py', 'empty/', 'main.py']);
+    expect(Object.keys(Object.fromEntries(readTree(path.join(board.flashDir, 's')))).sort()).toEqual(['app/__init__.py', 'app/util.py', 'main.py']);
+
+    const before = board.execs;
+    const second = await syncFolder(board.files, local, '/s', { exclude: ['*.tmp'] });
+    expect(board.execs - before).toBe(1);
+    expect(second.added.concat(second.updated, second.deleted)).toEqual([]);
+    expect(second.unchanged).toHaveLength(5);
+
+    writeFileSync(path.join(local, 'app/__init__.py'), 'VERSION = 2\n');
+    rmSync(path.join(local, 'app/util.py'));
+    await board.files.write([{ path: '/s/board-only.py', data: Buffer.from('x') }, { path: '/s/keep.tmp', data: Buffer.from('k') }]);
+    const dry = await syncFolder(board.files, local, '/s', { exclude: ['*.tmp'], delete: true, dryRun: true });
+    expect(dry.updated).toEqual(['app/__init__.py']);
+    expect(dry.deleted).toEqual(['app/util.py', 'board-only.py']);
+    expect(readFileSync(path.join(board.flashDir, 's/app/__init__.py'), 'utf8')).toBe('VERSION = 1\n');
+
+    const third = await syncFolder(board.files, local, '/s', { exclude: ['*.tmp'], delete: true });
+    expect(third.updated).toEqual(['app/__init__.py']);
+    expect(third.deleted).toEqual(['app/util.py', 'board-only.py']);
+    const onBoard = readTree(path.join(board.flashDir, 's'));
+    expect([...onBoard.keys()].sort()).toEqual(['app/__init__.py', 'keep.tmp', 'main.py']);
+    expect(onBoard.get('app/__init__.py')?.toString()).toBe('VERSION = 2\n');
+  });
+
+  test('without --delete, board-only files stay', async () => {
+    const local = hostFolder('sync-keep', { 'a.py': 'a' });
+    await board.files.write([{ path: '/k/extra.py', data: Buffer.from('e') }]);
+    const report = await syncFolder(board.files, local, '/k');
+    expect(report.deleted).toEqual([]);
+    expect([...readTree(path.join(board.flashDir, 'k')).keys()].sort()).toEqual(['a.py', 'extra.py']);
+  });
+
+  test('stale temporary files are removed by sync and by cleanup', async () => {
+    writeFileSync(path.join(board.flashDir, 'k', `.a.py${TEMP_SUFFIX}`), 'partial');
+    const report = await syncFolder(board.files, hostFolder('sync-keep2', { 'a.py': 'a' }), '/k');
+    expect(report.staleTemporaries).toEqual([`.a.py${TEMP_SUFFIX}`]);
+    writeFileSync(path.join(board.flashDir, 'k', `.b.py${TEMP_SUFFIX}`), 'partial');
+    expect(await board.files.cleanup('/k')).toEqual([`.b.py${TEMP_SUFFIX}`]);
+    expect([...readTree(path.join(board.flashDir, 'k')).keys()].sort()).toEqual(['a.py', 'extra.py']);
+  });
+});
