@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Completion } from './board/session';
 import type { Magic } from './magics/magic';
 import { prefix, type MagicRegistry } from './magics/registry';
@@ -41,7 +42,9 @@ function completePath(lineText: string, cursor: number, cwd: string): Completion
   const stem = word.slice(slash + 1);
   let matches: string[] = [];
   try {
-    matches = readdirSync(resolve(cwd, folder || '.'), { withFileTypes: true })
+    // The shell expands ~/ to the home folder, so completion does too.
+    const where = folder.startsWith('~/') ? join(homedir(), folder.slice(2)) : resolve(cwd, folder || '.');
+    matches = readdirSync(where, { withFileTypes: true })
       .filter((entry) => entry.name.startsWith(stem) && (stem.startsWith('.') || !entry.name.startsWith('.')))
       .map((entry) => folder + entry.name + (entry.isDirectory() ? '/' : ''))
       .sort();
