@@ -118,6 +118,17 @@ describe('iot-kernel process', () => {
     expect(noBoard.reply.content.evalue).toMatch(/No board connected.*%connect/);
   });
 
+  test('shell output is streamed while the command runs, and coalesced', async () => {
+    const header = client.send('shell', 'execute_request', { code: '%%bash\necho first; sleep 2; echo second', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+    await eventually(() => expect(client.iopubOf(header.msg_id).map((m) => m.content.text)).toContain('first\n'), 10000);
+    expect(client.iopubOf(header.msg_id).some((m) => m.content.execution_state === 'idle')).toBe(false);
+    await client.waitForIdle(header.msg_id);
+    const many = await client.execute('%%bash\nfor i in $(seq 2000); do echo $i; done');
+    const streams = many.outputs.filter((m) => m.header.msg_type === 'stream');
+    expect(many.stdout.split('\n').length).toBe(2001);
+    expect(streams.length).toBeLessThan(40); // one message per 50 ms, not one per line
+  });
+
   test('cells queued behind a failing cell are aborted (stop_on_error), later ones run', async () => {
     const failing = client.execute('%%bash\nsleep 0.5; exit 1');
     const queued = [client.execute('!echo queued-1'), client.execute('!echo queued-2')];
