@@ -32,7 +32,7 @@ def input(prompt=''):
             raise EOFError
         if c in b'\x08\x7f':
             if line:
-                line.pop()
+                line = line[:-1]
                 out.write(b'\x08 \x08')
         elif c >= b' ':
             line += c
