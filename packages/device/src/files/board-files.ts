@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { BoardError, type CodeRunner, type ExecOptions } from '../repl/types';
 import { HELPER_NAME, HELPER_SOURCE } from './board-helpers';
-import { pyString } from './locations';
+import { normaliseBoardPath, pyString } from './locations';
 import { ProgressTally, type ProgressListener } from './progress';
 import { bytesLiteral, EscapedStreamDecoder } from './wire-encoding';
 
@@ -42,6 +42,11 @@ export interface BoardInfo {
   deflate: boolean;
 }
 
+/** Where streamed file bytes go: the board's transport. */
+export interface StreamLink {
+  write(data: Uint8Array): Promise<void>;
+}
+
 export interface BoardFilesOptions {
   /** Largest code sent in one exec (bytes); the board holds about twice this in RAM. Default 8192. */
   execBudget?: number;
@@ -55,11 +60,12 @@ export interface BoardFilesOptions {
    * links with flow control: USB CDC and the virtual board (a bare UART drops bytes the
    * board cannot take in time; the sha256 check would then fail the write).
    */
-  streamLink?: { write(data: Uint8Array): Promise<void> };
+  streamLink?: StreamLink;
   /** Files at least this big are streamed when `streamLink` is given. Default 16 KiB. */
   streamThreshold?: number;
   /** Longest wait for one exec. Default 60 s. */
   timeoutMs?: number;
+  /** The user's stop button: the operation ends with an error, no file is left half-written under its name. */
   signal?: AbortSignal;
 }
 
@@ -179,14 +185,19 @@ export class BoardFiles {
     await send();
   }
 
-  /** One exec: the board reads the file from stdin in blocks, printing a credit byte per block. */
-  private async stream(file: FileToWrite, sha: string, link: { write(data: Uint8Array): Promise<void> }, tally: ProgressTally): Promise<void> {
-    const block = STREAM_BLOCK;
+  /**
+   * One exec: the board reads the file from stdin in blocks and prints a credit byte for
+   * each block it has room for. A stop request cannot interrupt the board here (a Ctrl-C
+   * would be read as data), so the rest goes out as zeros and the sha256 check discards
+   * the temporary file.
+   */
+  private async stream(file: FileToWrite, sha: string, link: StreamLink, tally: ProgressTally): Promise<void> {
     let credits = 0;
     let wake: (() => void) | undefined;
     let settled = false;
-    const run = this.call(`${helper(`recv(${pyString(file.path)}, ${file.data.length}, ${block})`)}
-${helper(`c('${sha}')`)}`, {
+    const code = [helper(`recv(${pyString(file.path)}, ${file.data.length}, ${STREAM_BLOCK})`), helper(`c('${sha}')`)].join('\n');
+    const run = this.call(code, {
+      signal: undefined,
       timeoutMs: this.timeoutMs + file.data.length,
       onStdoutBytes: (bytes) => {
         credits += bytes.filter((b) => b === 0x01).length;
@@ -196,19 +207,31 @@ ${helper(`c('${sha}')`)}`, {
       settled = true;
       wake?.();
     });
+    const signal = this.options.signal;
     for (let offset = 0; offset < file.data.length && !settled; ) {
       if (credits === 0) {
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
       credits--;
-      const end = Math.min(offset + block, file.data.length);
-      await link.write(file.data.subarray(offset, end));
+      const end = Math.min(offset + STREAM_BLOCK, file.data.length);
+      await link.write(signal?.aborted ? new Uint8Array(end - offset) : file.data.subarray(offset, end));
       offset = end;
       tally.report(file.path, end, file.data.length);
     }
-    await run;
+    try {
+      await run;
+    } catch (error) {
+      if (signal?.aborted) throw new Error(`stopped while writing ${file.path}; the board keeps its previous version of the file`);
+      throw error;
+    }
     tally.fileFinished(file.data.length);
+  }
+
+  /** Writes one file (text as UTF-8) through a verified temporary file. */
+  writeFile(boardPath: string, content: string | Uint8Array, onProgress?: ProgressListener): Promise<void> {
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    return this.write([{ path: normaliseBoardPath(boardPath), data }], onProgress);
   }
 
   remove(boardPath: string, recursive = false): Promise<void> {
