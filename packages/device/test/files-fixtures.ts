@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { BoardFiles } from '../src/files';
+import { BoardFiles, type BoardFilesOptions } from '../src/files';
 import { RawRepl } from '../src/repl/raw-repl';
 import type { CodeRunner, ExecOptions } from '../src/repl/types';
 import { SerialTransport } from '../src/transport/serial';
@@ -13,11 +13,13 @@ const BOARD_CLI = require.resolve('@ide49/virtual-board/dist/src/cli.js');
 export class PtyBoard {
   execs = 0;
   readonly files: BoardFiles;
+  /** Counts execs like `files`; pass options such as streamLink or signal. */
+  filesWith: (options: BoardFilesOptions) => BoardFiles;
   private constructor(
     readonly process: ChildProcess,
     readonly ptyPath: string,
     readonly flashDir: string,
-    private readonly transport: SerialTransport,
+    readonly transport: SerialTransport,
     readonly repl: RawRepl,
   ) {
     const counting: CodeRunner = {
@@ -28,6 +30,7 @@ export class PtyBoard {
       eval: (expression, options) => repl.eval(expression, options),
     };
     this.files = new BoardFiles(counting);
+    this.filesWith = (options) => new BoardFiles(counting, options);
   }
 
   /** Starts a board on `flashDir` (a new temporary folder when not given). */

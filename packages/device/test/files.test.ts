@@ -50,6 +50,36 @@ describe('binary round trips', () => {
   });
 });
 
+describe('streaming big files through stdin', () => {
+  test('every byte value and random data arrive intact; small files still go as literals', async () => {
+    const streaming = board.filesWith({ streamLink: board.transport, streamThreshold: 1024 });
+    const every = everyByteValue(65536);
+    const random = randomBytes(100_000);
+    const before = board.execs;
+    await streaming.write([
+      { path: '/st/every.bin', data: every },
+      { path: '/st/random.bin', data: random },
+      { path: '/st/small.txt', data: Buffer.from('small') },
+    ]);
+    expect(board.execs - before).toBeLessThanOrEqual(4);
+    expect(readFileSync(path.join(board.flashDir, 'st', 'every.bin')).equals(every)).toBe(true);
+    expect(readFileSync(path.join(board.flashDir, 'st', 'random.bin')).equals(random)).toBe(true);
+    expect(readFileSync(path.join(board.flashDir, 'st', 'small.txt'), 'utf8')).toBe('small');
+  });
+
+  test('a stop mid-stream keeps the previous file and leaves the board usable', async () => {
+    const stop = new AbortController();
+    const streaming = board.filesWith({ streamLink: board.transport, streamThreshold: 1024, signal: stop.signal });
+    const previous = readFileSync(path.join(board.flashDir, 'st', 'random.bin'));
+    const write = streaming.write([{ path: '/st/random.bin', data: randomBytes(200_000) }], (p) => {
+      if (p.bytesDone > 50_000) stop.abort();
+    });
+    await expect(write).rejects.toThrow(/stopped/);
+    expect(readFileSync(path.join(board.flashDir, 'st', 'random.bin')).equals(previous)).toBe(true);
+    expect((await board.repl.exec('print(6 * 7)')).stdout.trim()).toBe('42');
+  });
+});
+
 describe('cp', () => {
   test('a folder with nested folders and non-ASCII names goes to the board and back', async () => {
     const src = hostFolder('cp-src', {
