@@ -10,6 +10,7 @@ const CTRL_B = 0x02;
 const CTRL_C = 0x03;
 const CTRL_D = 0x04;
 const RAW_BANNER = 'raw REPL; CTRL-B to exit\r\n>';
+const RAW_BANNER_END = 'CTRL-B to exit\r\n>';
 const FRIENDLY_PROMPT = '>>> ';
 const RAW_PASTE_REQUEST = Uint8Array.of(0x05, 0x41, CTRL_A);
 /** Plain raw writes are paced like this, as boards with small UART buffers need. */
@@ -241,7 +242,8 @@ export class RawRepl implements CodeRunner {
     this.rawPasteSupported = false;
     // 'R\x00': understood but disabled, still at the raw prompt. Anything else: firmware
     // older than raw-paste took our Ctrl-A as "re-print the banner".
-    if (reply[0] !== 0x52) await this.incoming.until(RAW_BANNER, { what: 'the raw REPL banner after an unsupported raw-paste request', timeoutMs: this.options.replyTimeoutMs });
+    // The reply's two bytes were the start of that banner, so look for its end.
+    if (reply[0] !== 0x52) await this.incoming.until(RAW_BANNER_END, { what: 'the raw REPL banner after an unsupported raw-paste request', timeoutMs: this.options.replyTimeoutMs });
     return undefined;
   }
 

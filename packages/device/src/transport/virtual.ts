@@ -1,26 +1,16 @@
+import type { VirtualBoard, VirtualBoardOptions as BoardOptions } from '@ide49/virtual-board';
 import { TransportGoneError, type Transport } from './transport';
 
-/** The part of @ide49/virtual-board's VirtualBoard this transport uses. */
-interface VirtualBoard {
-  write(data: Uint8Array): Promise<void>;
-  onData(listener: (chunk: Uint8Array) => void): () => void;
-  hardReset(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-export interface VirtualBoardOptions {
-  flashDir?: string;
-  link?: 'uart115200' | 'usb-cdc' | 'none' | { baud: number; latencyMs: number };
-  heapBytes?: number;
-}
+/** Options of the board behind `virtual://NAME` (its name comes from the URL). */
+export type VirtualBoardOptions = Omit<BoardOptions, 'name'>;
 
 /**
  * Loaded on first use: the wasm interpreter is only paid for by those who open a
  * virtual board, not by every CLI call on a real one.
  */
-function startVirtualBoard(options: VirtualBoardOptions & { name: string }): Promise<VirtualBoard> {
-  const { VirtualBoard } = require('@ide49/virtual-board') as { VirtualBoard: { start(o: typeof options): Promise<VirtualBoard> } };
-  return VirtualBoard.start(options);
+function startVirtualBoard(options: BoardOptions): Promise<VirtualBoard> {
+  const board = require('@ide49/virtual-board') as typeof import('@ide49/virtual-board');
+  return board.VirtualBoard.start(options);
 }
 
 /** Names of the virtual boards this process has open: one board per name. */

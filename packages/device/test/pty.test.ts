@@ -1,0 +1,74 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findBoardByUniqueId } from '../src/discovery/discover';
+import { DeviceSession } from '../src/session/device-session';
+import { TransportGoneError } from '../src/transport/transport';
+import { PtyBoard, temporaryDir } from './helpers/pty-board';
+
+// The serial transport and the engine against a virtual board on a real pty (child process).
+describe('a board on a pty', () => {
+  const tmp = temporaryDir('ide49-device-pty-test-');
+  const boards: PtyBoard[] = [];
+  const sessions: DeviceSession[] = [];
+  afterAll(async () => {
+    for (const s of sessions) await s.close().catch(() => undefined);
+    for (const b of boards) await b.stop();
+    tmp.remove();
+  });
+
+  async function startBoard(options: Parameters<typeof PtyBoard.start>[0] = {}): Promise<PtyBoard> {
+    const board = await PtyBoard.start({ dir: tmp.path, ...options });
+    boards.push(board);
+    return board;
+  }
+
+  async function connect(url: string): Promise<DeviceSession> {
+    const session = await DeviceSession.connect(url);
+    sessions.push(session);
+    return session;
+  }
+
+  it('runs code through serial:// and finds the board busy for a second opener', async () => {
+    const board = await startBoard({ ptyName: 'plain' });
+    const session = await connect(`serial://${board.path}`);
+    expect((await session.exec('print("über", 6 * 7)')).stdout).toBe('über 42\n');
+    await expect(DeviceSession.connect(board.path)).rejects.toThrow(/port busy: .* used by PID \d+|port busy/);
+  });
+
+  it('gets into the raw REPL while main.py prints without end', async () => {
+    const flash = join(tmp.path, 'flash-printing');
+    mkdirSync(flash, { recursive: true });
+    writeFileSync(join(flash, 'main.py'), 'n = 0\nwhile True:\n    n += 1\n    print("busy", n)\n');
+    const board = await startBoard({ ptyName: 'printing', name: 'printing', flashDir: flash });
+    const session = await connect(board.path);
+    expect(await session.eval('n > 0')).toBe(true);
+    expect((await session.exec('print("quiet now")')).stdout).toBe('quiet now\n');
+  });
+
+  it('reports an unplug during an exec at once, and finds the board again by unique id at a new path', async () => {
+    const name = `replug-${process.pid}`;
+    const board = await startBoard({ ptyName: 'replug-a', name });
+    const session = await connect(board.path);
+    const { uniqueId } = await session.identify();
+    expect(uniqueId).toMatch(/^[0-9a-f]+$/);
+    const gone = new Promise<TransportGoneError>((resolve) => session.once('gone', resolve));
+    const outcome = session.exec('import time\nwhile True:\n    print(".")\n    time.sleep(0.05)').then(
+      () => 'finished',
+      (error: unknown) => error,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const unplugged = Date.now();
+    await board.stop('SIGKILL');
+    expect(await outcome).toBeInstanceOf(TransportGoneError);
+    expect(Date.now() - unplugged).toBeLessThan(2000);
+    expect(await gone).toBeInstanceOf(TransportGoneError);
+    // Unplugging removes a device node; a killed pty server leaves its symlink behind.
+    rmSync(board.path, { force: true });
+
+    const again = await startBoard({ ptyName: 'replug-b', name });
+    const url = await findBoardByUniqueId(uniqueId!, { extraPaths: [board.path, again.path], timeoutMs: 10_000 });
+    expect(url).toBe(`serial://${again.path}`);
+    await session.reconnect(url);
+    expect(await session.eval('"back"')).toBe('back');
+  });
+});
