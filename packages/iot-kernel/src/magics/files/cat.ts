@@ -1,0 +1,30 @@
+import { CellError } from '../magic';
+import type { KernelMagic } from '../services';
+import { boardPath, withBoardFiles } from './board-files';
+import { parseOptions } from './options';
+import { CellProgress } from './progress';
+
+const usage = '%cat :PATH';
+
+export const catMagic: KernelMagic = {
+  name: 'cat',
+  kind: 'line',
+  group: 'Files',
+  help: 'Show a board file as text (UTF-8).',
+  usage,
+  async run(context, args) {
+    const words = parseOptions(args, {}, usage).positional;
+    if (words.length !== 1) throw new CellError('UsageError', `Give one board file. Usage: ${usage}`);
+    const path = boardPath(words[0], usage);
+    const data = await withBoardFiles(context, async (files) => {
+      const stat = await files.stat(path);
+      if (!stat) throw new CellError('FileNotFoundError', `No file :${path} on the board. %rlist -r :/ lists the files on the board.`);
+      if (stat.isDir) throw new CellError('IsADirectoryError', `:${path} is a folder; %rlist :${path} lists it.`);
+      const progress = new CellProgress(context, 'reading');
+      const content = await files.read(path, progress.update, stat.size);
+      progress.finish();
+      return content;
+    });
+    context.stdout(data.toString('utf8'));
+  },
+};
