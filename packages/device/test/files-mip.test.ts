@@ -1,55 +1,24 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { mipInstall } from '../src/files';
 import { makeWorkDir, PtyBoard, removeWorkDir } from './files-fixtures';
+import { serveMipIndex, type MipIndexServer } from './helpers/mip-index';
 
 let work: string;
 let board: PtyBoard;
-let server: Server;
+let server: MipIndexServer;
 let index: string;
-const requests: string[] = [];
-
-/** A micropython-lib style index (v2 layout) with a package, a pinned older version and a dependency. */
-function buildIndex(abi: string): Map<string, string> {
-  const routes = new Map<string, string>();
-  const file = (content: string) => {
-    const hash = createHash('sha256').update(content).digest('hex').slice(0, 8);
-    routes.set(`/file/${hash.slice(0, 2)}/${hash}`, content);
-    return hash;
-  };
-  const pkg = (name: string, route: string, version: string, body: object) =>
-    routes.set(`/package/${abi}/${name}/${route}.json`, JSON.stringify({ version, ...body }));
-  const latest = { hashes: [['sensor/__init__.py', file('from sensor.core import read\n')], ['sensor/core.py', file('import units\ndef read(): return units.C\n')]], deps: [['units', '1.2']] };
-  pkg('sensor', 'latest', '2.0', latest);
-  pkg('sensor', '2.0', '2.0', latest);
-  pkg('sensor', '1.0', '1.0', { hashes: [['sensor/__init__.py', file('OLD = True\n')]] });
-  pkg('units', '1.2', '1.2', { hashes: [['units.py', file('C = "celsius"\n')]], urls: [['units_extra.py', 'extra/units_extra.py']] });
-  routes.set(`/package/${abi}/units/extra/units_extra.py`, 'K = "kelvin"\n');
-  pkg('broken', 'latest', '0.1', { hashes: [['broken.py', '00000000']] });
-  routes.set('/file/00/00000000', 'not what the hash says\n');
-  return routes;
-}
 
 beforeAll(async () => {
   work = makeWorkDir();
   board = await PtyBoard.start(work);
   const info = await board.files.info();
-  const routes = buildIndex(String(info.mpy & 0xff || 'py'));
-  server = createServer((request, response) => {
-    requests.push(request.url ?? '');
-    const body = routes.get(request.url ?? '');
-    response.statusCode = body === undefined ? 404 : 200;
-    response.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  index = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveMipIndex(String(info.mpy & 0xff || 'py'));
+  index = server.url;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   await board?.stop();
   removeWorkDir(work);
 });

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A micropython-lib style package index (v2 layout) served on 127.0.0.1, for mip tests. */
+export interface MipIndexServer {
+  /** Base URL, e.g. http://127.0.0.1:PORT (pass as the index). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The index's content for one bytecode ABI (`sys.implementation._mpy & 0xff`, or "py"):
+ * `sensor` (latest 2.0, pinned 1.0) depending on `units` 1.2, which has a file given by
+ * URL; `broken` whose file does not match its hash.
+ */
+export function buildMipIndex(abi: string): Map<string, string> {
+  const routes = new Map<string, string>();
+  const file = (content: string) => {
+    const hash = createHash('sha256').update(content).digest('hex').slice(0, 8);
+    routes.set(`/file/${hash.slice(0, 2)}/${hash}`, content);
+    return hash;
+  };
+  const pkg = (name: string, route: string, version: string, body: object) =>
+    routes.set(`/package/${abi}/${name}/${route}.json`, JSON.stringify({ version, ...body }));
+  const latest = { hashes: [['sensor/__init__.py', file('from sensor.core import read\n')], ['sensor/core.py', file('import units\ndef read(): return units.C\n')]], deps: [['units', '1.2']] };
+  pkg('sensor', 'latest', '2.0', latest);
+  pkg('sensor', '2.0', '2.0', latest);
+  pkg('sensor', '1.0', '1.0', { hashes: [['sensor/__init__.py', file('OLD = True\n')]] });
+  pkg('units', '1.2', '1.2', { hashes: [['units.py', file('C = "celsius"\n')]], urls: [['units_extra.py', 'extra/units_extra.py']] });
+  routes.set(`/package/${abi}/units/extra/units_extra.py`, 'K = "kelvin"\n');
+  pkg('broken', 'latest', '0.1', { hashes: [['broken.py', '00000000']] });
+  routes.set('/file/00/00000000', 'not what the hash says\n');
+  return routes;
+}
+
+/** Serves `buildMipIndex(abi)` on a free port of 127.0.0.1; unknown paths are 404. */
+export async function serveMipIndex(abi: string): Promise<MipIndexServer> {
+  const routes = buildMipIndex(abi);
+  const server = createServer((request, response) => {
+    const body = routes.get(request.url ?? '');
+    response.statusCode = body === undefined ? 404 : 200;
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
