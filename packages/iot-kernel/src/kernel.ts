@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BoardManager } from './board/board-manager';
+import { notebookKey } from './board/remembered';
 import { BoardConnection } from './board/session';
 import { CellDispatcher } from './cell/dispatcher';
 import { helpTarget } from './cell/help';
@@ -43,6 +45,7 @@ function contentOf<M extends KernelMessage.IMessage>(context: RequestContext): C
  */
 export class IotKernel implements RequestHandler {
   readonly board = new BoardConnection();
+  readonly boards: BoardManager;
   readonly magics = new MagicRegistry<KernelServices>(magics);
   readonly comms: CommManager;
   private readonly history = new History();
@@ -57,7 +60,8 @@ export class IotKernel implements RequestHandler {
     private readonly cwd = process.cwd(),
   ) {
     this.comms = new CommManager(publish);
-    this.dispatcher = new CellDispatcher({ magics: this.magics, log, board: this.board });
+    this.boards = new BoardManager(this.board, log, notebookKey(process.env, cwd));
+    this.dispatcher = new CellDispatcher({ magics: this.magics, log, board: this.board, boards: this.boards });
   }
 
   /** SIGINT or interrupt_request: abort the running cell, if any. */
@@ -144,7 +148,7 @@ export class IotKernel implements RequestHandler {
     this.running = abort;
     const payload: PagePayload[] = [];
     try {
-      const cell = this.cellContext(request, context, output, abort.signal);
+      const cell = this.cellContext(request, context, output, abort.signal, storeHistory ? executionCount : undefined);
       const helpName = helpTarget(request.code);
       const result = helpName ? await this.help(helpName, cell, payload) : await this.dispatcher.run(request.code, cell);
       output.flush();
@@ -170,7 +174,7 @@ export class IotKernel implements RequestHandler {
   }
 
   /** What the cell's magics and board code see: output into this cell, stdin of this request, its stop button. */
-  private cellContext(request: ContentOf<KernelMessage.IExecuteRequestMsg>, context: RequestContext, output: CellOutput, signal: AbortSignal): CellContext {
+  private cellContext(request: ContentOf<KernelMessage.IExecuteRequestMsg>, context: RequestContext, output: CellOutput, signal: AbortSignal, executionCount?: number): CellContext {
     return {
       stdout: (text) => output.stream('stdout', text),
       stderr: (text) => output.stream('stderr', text),
@@ -182,6 +186,7 @@ export class IotKernel implements RequestHandler {
       },
       signal,
       cwd: this.cwd,
+      executionCount,
     };
   }
 

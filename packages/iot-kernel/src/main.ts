@@ -14,6 +14,7 @@ export async function startKernel(info: ConnectionInfo, log: Logger, cwd = proce
   const kernel = new IotKernel(log, (msgType, content) => server?.publish(msgType, content), cwd);
   server = new KernelServer(info, kernel, log);
   await server.start();
+  kernel.boards.restoreLastBoard();
   return { kernel, server };
 }
 

@@ -16,10 +16,10 @@ describe('splitCell', () => {
   });
   test('line magics, ! lines and board chunks run in order; blank board chunks are dropped', () => {
     expect(splitCell('a = 1\nb = 2\n%loglevel debug\n\n!ls -l\nprint(a)')).toEqual([
-      { kind: 'board', code: 'a = 1\nb = 2' },
+      { kind: 'board', code: 'a = 1\nb = 2', line: 1 },
       { kind: 'line-magic', name: 'loglevel', args: 'debug' },
       { kind: 'shell', command: 'ls -l' },
-      { kind: 'board', code: 'print(a)' },
+      { kind: 'board', code: 'print(a)', line: 6 },
     ]);
   });
 });

@@ -16,8 +16,11 @@ export interface BoardSession {
   readonly name: string;
   /** The board's MicroPython version (e.g. "1.24.1") once known: kernel_info reports it. */
   readonly micropythonVersion?: string;
-  /** Runs board code with live output, input() and the stop button; resolves with the value to show, if any. */
-  exec(code: string, context: CellContext): Promise<MimeBundle | void>;
+  /**
+   * Runs board code with live output, input() and the stop button; resolves with the value
+   * to show, if any. `firstLine` is the cell line the code starts on (tracebacks name cell lines).
+   */
+  exec(code: string, context: CellContext, firstLine?: number): Promise<MimeBundle | void>;
   /** `cursor` is a JavaScript string index into `code`. */
   complete(code: string, cursor: number, signal: AbortSignal): Promise<Completion>;
   /** Help for the name at `cursor`, or undefined when there is none. */
@@ -33,6 +36,8 @@ export const NO_BOARD_MESSAGE = 'No board connected. Connect one with %connect v
 /** The kernel's slot for at most one board session. */
 export class BoardConnection {
   private session?: BoardSession;
+  /** A connection made in the background (the notebook's last board at kernel start). */
+  private pending: Promise<void> = Promise.resolve();
 
   get current(): BoardSession | undefined {
     return this.session;
@@ -45,15 +50,25 @@ export class BoardConnection {
     if (previous && previous !== session) await previous.close();
   }
 
+  /** Lets `task` (e.g. reconnecting the last board) run in the background; cells wait for it through `settled()`. */
+  connectInBackground(task: Promise<void>): void {
+    this.pending = Promise.all([this.pending, task.catch(() => undefined)]).then(() => undefined);
+  }
+
+  /** Resolves once background connections have finished (successfully or not). */
+  settled(): Promise<void> {
+    return this.pending;
+  }
+
   async detach(): Promise<void> {
     const previous = this.session;
     this.session = undefined;
     await previous?.close();
   }
 
-  exec(code: string, context: CellContext): Promise<MimeBundle | void> {
+  exec(code: string, context: CellContext, firstLine = 1): Promise<MimeBundle | void> {
     if (!this.session) throw new CellError('NoBoardError', NO_BOARD_MESSAGE);
-    return this.session.exec(code, context);
+    return this.session.exec(code, context, firstLine);
   }
 
   /** Empty without a board, or when the board does not answer in time. */

@@ -13,6 +13,7 @@ export class CellDispatcher {
 
   async run(code: string, context: CellContext): Promise<MimeBundle | void> {
     let result: MimeBundle | void = undefined;
+    await this.services.board.settled(); // a board being reconnected in the background is waited for
     for (const chunk of splitCell(code)) {
       if (context.signal.aborted) throw context.signal.reason;
       result = await this.runChunk(chunk, context);
@@ -29,7 +30,7 @@ export class CellDispatcher {
       case 'shell':
         return runHostShell(context, chunk.command);
       case 'board':
-        return this.services.board.exec(chunk.code, context);
+        return this.services.board.exec(chunk.code, context, chunk.line);
     }
   }
 
@@ -55,5 +56,6 @@ function bind(context: CellContext): CellContext {
     input: (prompt, options) => context.input(prompt, options),
     signal: context.signal,
     cwd: context.cwd,
+    executionCount: context.executionCount,
   };
 }

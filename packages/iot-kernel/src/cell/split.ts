@@ -8,7 +8,8 @@ export type CellChunk =
   | { kind: 'cell-magic'; name: string; args: string; body: string }
   | { kind: 'line-magic'; name: string; args: string }
   | { kind: 'shell'; command: string }
-  | { kind: 'board'; code: string };
+  /** `line`: the cell line (1-based) the chunk starts on, so board tracebacks can name cell lines. */
+  | { kind: 'board'; code: string; line: number };
 
 /** `%name rest` → ["name", "rest"]; the name ends at the first whitespace. */
 export function splitMagicLine(line: string): { name: string; args: string } {
@@ -24,21 +25,22 @@ export function splitCell(code: string): CellChunk[] {
   }
   const chunks: CellChunk[] = [];
   let boardLines: string[] = [];
-  const endBoardChunk = () => {
-    if (boardLines.some((line) => line.trim() !== '')) chunks.push({ kind: 'board', code: boardLines.join('\n') });
+  let boardStart = 1;
+  const endBoardChunk = (nextLine: number) => {
+    if (boardLines.some((line) => line.trim() !== '')) chunks.push({ kind: 'board', code: boardLines.join('\n'), line: boardStart });
     boardLines = [];
+    boardStart = nextLine;
   };
-  for (const line of code.split('\n')) {
+  for (const [index, line] of code.split('\n').entries()) {
+    if (line.startsWith('%') || line.startsWith('!')) endBoardChunk(index + 2);
     if (line.startsWith('%')) {
-      endBoardChunk();
       chunks.push({ kind: 'line-magic', ...splitMagicLine(line) });
     } else if (line.startsWith('!')) {
-      endBoardChunk();
       chunks.push({ kind: 'shell', command: line.slice(1) });
     } else {
       boardLines.push(line);
     }
   }
-  endBoardChunk();
+  endBoardChunk(0);
   return chunks;
 }

@@ -19,6 +19,8 @@ export interface CellContext {
   readonly signal: AbortSignal;
   /** The notebook's folder: host paths in magics are relative to it. */
   readonly cwd: string;
+  /** The cell's execution count (In[n]); undefined for silent requests. */
+  readonly executionCount?: number;
 }
 
 /** A failure that becomes a Jupyter error (iopub `error` + reply with status "error"). */

@@ -1,3 +1,4 @@
+import type { BoardManager } from '../board/board-manager';
 import type { BoardConnection } from '../board/session';
 import type { Logger } from '../log';
 import type { Magic } from './magic';
@@ -8,6 +9,8 @@ export interface KernelServices {
   readonly magics: MagicRegistry<KernelServices>;
   readonly log: Logger;
   readonly board: BoardConnection;
+  /** Connecting, disconnecting and remembering the notebook's board (board magics). */
+  readonly boards: BoardManager;
 }
 
 export type KernelMagic = Magic<KernelServices>;

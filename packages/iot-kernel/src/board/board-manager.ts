@@ -1,0 +1,82 @@
+import type { DeviceRegistry } from '@ide49/device';
+import type { Logger } from '../log';
+import { describeBoard, openBoard, resolveTarget, type BoardTarget } from './connect';
+import { DeviceBoardSession } from './device-board';
+import { deviceLibrary } from './device-library';
+import { notebookKey, RememberedBoards } from './remembered';
+import type { BoardConnection } from './session';
+
+/**
+ * Connecting and disconnecting the notebook's board, and remembering it: the kernel
+ * reconnects a notebook's last board when it starts.
+ */
+export class BoardManager {
+  private registryInstance?: DeviceRegistry;
+
+  constructor(
+    private readonly connection: BoardConnection,
+    private readonly log: Logger,
+    private readonly notebook: string = notebookKey(process.env, process.cwd()),
+    private readonly remembered = new RememberedBoards(),
+  ) {}
+
+  /** The device registry (names → URLs), read from its file at each use. */
+  get registry(): DeviceRegistry {
+    this.registryInstance ??= new (deviceLibrary().DeviceRegistry)();
+    return this.registryInstance;
+  }
+
+  /** The connected board, if it is a device board. */
+  get current(): DeviceBoardSession | undefined {
+    const session = this.connection.current;
+    return session instanceof DeviceBoardSession ? session : undefined;
+  }
+
+  /**
+   * Makes `target` the notebook's board and remembers it. The board already connected at
+   * that URL is kept as it is (an in-process virtual board or a port can be open only once).
+   * Returns the line that describes it.
+   */
+  async connect(target: BoardTarget): Promise<string> {
+    const url = resolveTarget(target, this.registry);
+    const current = this.current;
+    const session = current?.name === url ? current : await openBoard(url, this.registry, this.log);
+    await this.connection.attach(session);
+    this.remembered.set(this.notebook, { target: target.baud === undefined ? target.target : url, url });
+    return `Connected to ${describeBoard(session, target.target)}`;
+  }
+
+  /** Closes the board and forgets it for this notebook; returns what was connected, if anything. */
+  async disconnect(): Promise<string | undefined> {
+    const name = this.connection.current?.name;
+    await this.connection.detach();
+    this.remembered.set(this.notebook, undefined);
+    return name;
+  }
+
+  /**
+   * Opens a board for a moment (%%connect), or lends the connected one when `target` is
+   * it; `release` closes what was opened here only.
+   */
+  async borrow(target: BoardTarget): Promise<{ session: DeviceBoardSession; release: () => Promise<void> }> {
+    const url = resolveTarget(target, this.registry);
+    const current = this.current;
+    if (current?.name === url) return { session: current, release: async () => undefined };
+    const session = await openBoard(url, this.registry, this.log);
+    return { session, release: () => session.close() };
+  }
+
+  /** Reconnects the notebook's last board in the background (kernel start); cells wait for it. */
+  restoreLastBoard(): void {
+    const last = this.remembered.get(this.notebook);
+    if (!last) return;
+    this.log.info(`reconnecting ${last.target}, this notebook's last board`);
+    const task = (async () => {
+      const session = await openBoard(resolveTarget({ target: last.target }, this.registry), this.registry, this.log);
+      await this.connection.attach(session);
+      this.log.info(`reconnected ${describeBoard(session, last.target)}`);
+    })();
+    task.catch((error: Error) => this.log.warn(`could not reconnect ${last.target}, this notebook's last board: ${error.message}`));
+    this.connection.connectInBackground(task);
+  }
+}

@@ -1,0 +1,50 @@
+import type { BoardTarget } from '../board/connect';
+import { deviceLibrary } from '../board/device-library';
+import { splitArgs } from './args';
+import { CellError } from './magic';
+import type { KernelMagic, KernelServices } from './services';
+
+const usage = '%connect [NAME|URL] [--baud N]';
+
+/** The board `%connect` without a name connects to. */
+const DEFAULT_BOARD = 'virtual://demo';
+
+export const connectMagic: KernelMagic = {
+  name: 'connect',
+  kind: 'line',
+  group: 'Board',
+  help: `Connect the board that runs this notebook's cells: a registered name, serial:///dev/ttyACM0, /dev/ttyUSB0 or virtual://NAME. Without a name: $IOT_BOARD, else the board already connected, else the first free MicroPython USB board, else ${DEFAULT_BOARD}.`,
+  usage,
+  async run(context, args) {
+    const target = parseTarget(splitArgs(args), usage, { allowNone: true }) ?? (await defaultTarget(context.services));
+    context.stdout(`${await context.services.boards.connect(target)}\n`);
+  },
+};
+
+/** `[NAME] [--baud N]` → the target; undefined when no name is given and that is allowed. */
+export function parseTarget(words: string[], usageText: string, options: { allowNone: boolean }): BoardTarget | undefined {
+  const baudAt = words.indexOf('--baud');
+  let baud: number | undefined;
+  if (baudAt >= 0) {
+    baud = Number(words[baudAt + 1]);
+    if (!Number.isInteger(baud) || baud <= 0) throw new CellError('UsageError', `--baud needs a positive whole number. Usage: ${usageText}`);
+    words = [...words.slice(0, baudAt), ...words.slice(baudAt + 2)];
+  }
+  if (words.length > 1 || (words.length === 0 && !options.allowNone)) throw new CellError('UsageError', `Expected one board name or URL. Usage: ${usageText}`);
+  return words.length === 1 ? { target: words[0], baud } : baud === undefined ? undefined : fail(`--baud needs a board. Usage: ${usageText}`);
+}
+
+function fail(message: string): never {
+  throw new CellError('UsageError', message);
+}
+
+/** $IOT_BOARD, the board already connected, the first free MicroPython USB board, else the demo virtual board. */
+async function defaultTarget(services: KernelServices): Promise<BoardTarget> {
+  const fromEnv = process.env.IOT_BOARD;
+  if (fromEnv) return { target: fromEnv };
+  const current = services.boards.current;
+  if (current) return { target: current.name };
+  const ports = await deviceLibrary().discoverBoards({ registry: services.boards.registry }).catch(() => []);
+  const free = ports.find((port) => port.state !== 'busy');
+  return { target: free?.registeredName ?? free?.url ?? DEFAULT_BOARD };
+}
