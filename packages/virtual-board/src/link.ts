@@ -12,7 +12,7 @@ export interface LinkSettings {
   /** Bits per second; 0 means unthrottled. */
   baud: number;
   latencyMs: number;
-  /** Bytes that may be in flight before `send` waits (default 4096). */
+  /** Bytes that may be in flight before `send` waits (default: 4096, or 25 ms of wire time if more). */
   bufferBytes?: number;
 }
 
@@ -22,7 +22,9 @@ export const LINK_PRESETS: Record<LinkPreset, LinkSettings> = {
   none: { baud: 0, latencyMs: 0 },
 };
 
-export const DEFAULT_LINK_BUFFER_BYTES = 4096;
+export const MIN_LINK_BUFFER_BYTES = 4096;
+/** Enough in flight to ride out event-loop hiccups of this long without idling the wire. */
+const BUFFER_WIRE_MS = 25;
 const BITS_PER_BYTE = 10;
 /** Deliveries closer together than this are batched into one timer. */
 const MIN_TIMER_MS = 1;
@@ -30,7 +32,8 @@ const MIN_TIMER_MS = 1;
 export function resolveLinkSettings(link: LinkPreset | LinkSettings | undefined): Required<LinkSettings> {
   const settings = typeof link === 'string' ? LINK_PRESETS[link] : (link ?? LINK_PRESETS.none);
   if (!settings) throw new Error(`unknown link preset "${String(link)}": use one of ${Object.keys(LINK_PRESETS).join(', ')}`);
-  return { bufferBytes: DEFAULT_LINK_BUFFER_BYTES, ...settings };
+  const bufferBytes = Math.max(MIN_LINK_BUFFER_BYTES, Math.ceil((settings.baud / BITS_PER_BYTE) * (BUFFER_WIRE_MS / 1000)));
+  return { bufferBytes, ...settings };
 }
 
 /** Where a link delivers. `accept` may take fewer bytes than offered (receiver full). */
@@ -69,16 +72,18 @@ export class LinkDirection {
   /** Resolves once every byte is accepted into the link (not yet delivered). */
   async send(data: Uint8Array): Promise<void> {
     let offset = 0;
+    let heldBack = false;
     while (offset < data.length) {
       if (this.closed) throw new Error('link closed: the virtual board was stopped');
       const room = this.settings.bufferBytes - this.inFlightBytes;
       if (room <= 0) {
         await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+        heldBack = true;
         continue;
       }
       const piece = data.subarray(offset, offset + room);
       offset += piece.length;
-      this.enqueue(piece.slice());
+      this.enqueue(piece.slice(), heldBack);
     }
   }
 
@@ -96,9 +101,14 @@ export class LinkDirection {
     this.cancelTimer = undefined;
   }
 
-  private enqueue(bytes: Uint8Array): void {
-    const now = performance.now();
-    const start = Math.max(now, this.wireFreeAt) + this.msPerByte;
+  /**
+   * Bytes a sender had ready while the link held it back, or that join bytes still
+   * queued, follow the previous ones on the wire without a gap, even when the event
+   * loop got to them late: the wire does not idle because a timer fired late.
+   */
+  private enqueue(bytes: Uint8Array, heldBack: boolean): void {
+    const continuous = heldBack || this.queue.length > 0;
+    const start = (continuous ? this.wireFreeAt : Math.max(performance.now(), this.wireFreeAt)) + this.msPerByte;
     this.wireFreeAt = start + (bytes.length - 1) * this.msPerByte;
     this.queue.push({ bytes, start, delivered: 0 });
     this.inFlightBytes += bytes.length;

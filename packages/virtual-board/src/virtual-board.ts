@@ -25,8 +25,8 @@ export interface VirtualBoardOptions {
 
 export const DEFAULT_HEAP_BYTES = 192 * 1024;
 export const DEFAULT_WEDGE_TIMEOUT_MS = 3000;
-const STDIN_RING_BYTES = 1024;
-const OUTPUT_RING_BYTES = 4096;
+const STDIN_RING_BYTES = 4096;
+const OUTPUT_RING_BYTES = 16384;
 const WATCHDOG_PERIOD_MS = 100;
 const CTRL_C = 0x03;
 const WORKER_SCRIPT = path.join(__dirname, 'worker', 'board-worker.js');

@@ -26,8 +26,10 @@ export class Transcript {
   /** Resolves with all output up to and including `marker`; rejects after timeoutMs. */
   async readUntil(marker: string, timeoutMs = 10000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
+    let searchFrom = 0;
     for (;;) {
-      const at = this.text.indexOf(marker);
+      const at = this.text.indexOf(marker, searchFrom);
+      searchFrom = Math.max(0, this.text.length - marker.length + 1);
       if (at >= 0) {
         const taken = this.text.slice(0, at + marker.length);
         this.text = this.text.slice(at + marker.length);

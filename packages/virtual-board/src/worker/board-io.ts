@@ -22,7 +22,8 @@ export interface InterruptTarget {
 export class BoardIo {
   private received: number[] = [];
   private receivedHead = 0;
-  private transmit: number[] = [];
+  private transmit = new Uint8Array(4096);
+  private transmitLength = 0;
   private lastTransmitted = 0;
 
   constructor(
@@ -41,12 +42,21 @@ export class BoardIo {
     }
   }
 
-  /** Blocks for a byte; null (end of input) when a Ctrl-C interrupted the running code instead. */
-  readByteUnlessInterrupted(): number | null {
+  /**
+   * A program's read of stdin: blocks until something arrives, then takes up to `max`
+   * bytes of what is there. Empty when a Ctrl-C interrupted the program instead.
+   */
+  readForProgram(max: number): Uint8Array {
     for (;;) {
-      if (this.pollInterrupt()) return null;
-      const byte = this.tryReadByte();
-      if (byte !== undefined) return byte;
+      if (this.pollInterrupt()) return new Uint8Array(0);
+      const queued = this.received.slice(this.receivedHead, this.receivedHead + max);
+      this.receivedHead += queued.length;
+      if (this.receivedHead === this.received.length) {
+        this.received = [];
+        this.receivedHead = 0;
+      }
+      const fresh = this.stdin.read(max - queued.length);
+      if (queued.length + fresh.length > 0) return Uint8Array.from([...queued, ...fresh]);
       this.flush();
       this.stdin.waitForData(IDLE_WAIT_MS);
     }
@@ -96,16 +106,30 @@ export class BoardIo {
   }
 
   /** Text output of the interpreter: a lone "\n" goes out as "\r\n", as a board's stdio does. */
-  writeCooked(byte: number): void {
-    if (byte === LF && this.lastTransmitted !== CR) this.transmit.push(CR);
-    this.transmit.push(byte);
-    this.lastTransmitted = byte;
+  writeCooked(bytes: Uint8Array): void {
+    this.reserve(bytes.length * 2);
+    let last = this.lastTransmitted;
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i];
+      if (byte === LF && last !== CR) this.transmit[this.transmitLength++] = CR;
+      this.transmit[this.transmitLength++] = byte;
+      last = byte;
+    }
+    this.lastTransmitted = last;
   }
 
   /** Protocol bytes the board sends as they are. */
   writeRaw(bytes: ArrayLike<number>): void {
-    for (let i = 0; i < bytes.length; i++) this.transmit.push(bytes[i]);
+    this.reserve(bytes.length);
+    for (let i = 0; i < bytes.length; i++) this.transmit[this.transmitLength++] = bytes[i];
     if (bytes.length > 0) this.lastTransmitted = bytes[bytes.length - 1];
+  }
+
+  private reserve(extra: number): void {
+    if (this.transmitLength + extra <= this.transmit.length) return;
+    const grown = new Uint8Array(Math.max(this.transmit.length * 2, this.transmitLength + extra));
+    grown.set(this.transmit.subarray(0, this.transmitLength));
+    this.transmit = grown;
   }
 
   writeText(text: string): void {
@@ -115,14 +139,13 @@ export class BoardIo {
   /** Pushes pending output into the link, waiting while the host side is full. */
   flush(): void {
     let offset = 0;
-    const bytes = Uint8Array.from(this.transmit);
-    this.transmit = [];
-    while (offset < bytes.length) {
-      offset += this.output.write(bytes.subarray(offset));
-      if (offset < bytes.length) {
+    while (offset < this.transmitLength) {
+      offset += this.output.write(this.transmit.subarray(offset, this.transmitLength));
+      if (offset < this.transmitLength) {
         this.output.waitForSpace(50);
         this.pollInterrupt();
       }
     }
+    this.transmitLength = 0;
   }
 }

@@ -43,14 +43,14 @@ export class BoardRuntime {
     return this.runningBootScript || this.mp._module._mp_hal_get_interrupt_char() === CTRL_C;
   }
 
-  /** Every byte the interpreter prints comes through here. */
-  onInterpreterOutput(byte: number): void {
-    if (this.okToSwallow > 0) {
-      this.okToSwallow--;
-      return;
-    }
-    this.io.writeCooked(byte);
-    this.recentOutput = (this.recentOutput + String.fromCharCode(byte)).slice(-RAW_REPL_BANNER.length);
+  /** Everything the interpreter prints comes through here. */
+  onInterpreterOutput(bytes: Uint8Array): void {
+    const swallowed = Math.min(this.okToSwallow, bytes.length);
+    this.okToSwallow -= swallowed;
+    const shown = bytes.subarray(swallowed);
+    this.io.writeCooked(shown);
+    const tail = shown.subarray(Math.max(0, shown.length - RAW_REPL_BANNER.length));
+    this.recentOutput = (this.recentOutput + Buffer.from(tail).toString('latin1')).slice(-RAW_REPL_BANNER.length);
   }
 
   /** Power-on or hard reset: the interpreter was just created by loadMicroPython. */

@@ -19,6 +19,8 @@ const PYTHON_SUPPORT_DIR = path.join(__dirname, '..', '..', '..', 'python');
 const RESET_CAUSE_CODES: Record<ResetCause, number> = { 'power-on': 1, 'hard-reset': 2, 'machine.reset': 2, wedged: 3, crashed: 3 };
 
 const STDIN_FD = 0;
+const STDOUT_FD = 1;
+const STDERR_FD = 2;
 
 type ImportFunction = (...args: number[]) => number;
 type Instantiate = (source: unknown, imports: Record<string, Record<string, unknown>>) => Promise<unknown>;
@@ -26,8 +28,10 @@ type Instantiate = (source: unknown, imports: Record<string, Record<string, unkn
 /** Hooks the wrapped wasm imports call; filled in once the runtime exists. */
 interface ImportHooks {
   pollInterrupt(): void;
-  flushOutput(): void;
-  beforeStdinRead(): void;
+  /** Bytes the interpreter writes to stdout or stderr. */
+  output(bytes: Uint8Array): void;
+  /** A read of stdin by the program: blocks, returns at most `max` bytes (none when interrupted). */
+  readStdin(max: number): Uint8Array;
   clock: BoardClock;
 }
 
@@ -35,33 +39,65 @@ function post(message: WorkerMessage): void {
   parentPort!.postMessage(message);
 }
 
-/** Wraps the imports of the next WebAssembly instantiation (the package's wasm). */
+/**
+ * Wraps the imports of the next WebAssembly instantiation (the package's wasm). Writes
+ * to stdout/stderr are taken straight from the wasm memory, in whole buffers, rather
+ * than byte by byte through Emscripten's terminal device.
+ */
 function interceptWasmImports(hooks: ImportHooks): void {
   const webAssembly = (globalThis as unknown as { WebAssembly: { instantiate: Instantiate } }).WebAssembly;
   const instantiate = webAssembly.instantiate;
-  webAssembly.instantiate = (source, imports) => {
+  let memory: { buffer: ArrayBuffer } | undefined;
+  webAssembly.instantiate = async (source, imports) => {
     const env = imports.env;
     remapErrnoImports(env);
-    const wrap = (name: string, before: ((args: number[]) => void) | undefined, after: (() => void) | undefined) => {
+    const wrap = (name: string, before: () => void) => {
       const original = env[name] as ImportFunction;
       env[name] = (...args: number[]) => {
-        before?.(args);
-        const result = original(...args);
-        after?.();
-        return result;
+        before();
+        return original(...args);
       };
     };
-    wrap('fd_write', undefined, () => {
-      hooks.flushOutput();
+    const iovecs = function* (iov: number, iovcnt: number) {
+      for (let i = 0; i < iovcnt; i++) {
+        const words = new Uint32Array(memory!.buffer);
+        yield { pointer: words[(iov >> 2) + 2 * i], length: words[(iov >> 2) + 2 * i + 1] };
+      }
+    };
+    const readFd = env.fd_read as ImportFunction;
+    env.fd_read = (fd: number, iov: number, iovcnt: number, pnum: number) => {
+      if (fd !== STDIN_FD) return readFd(fd, iov, iovcnt, pnum);
+      let read = 0;
+      for (const { pointer, length } of iovecs(iov, iovcnt)) {
+        if (length === 0) continue;
+        const bytes = hooks.readStdin(length);
+        new Uint8Array(memory!.buffer, pointer, bytes.length).set(bytes);
+        read += bytes.length;
+        break; // one blocking read per call, as a terminal gives
+      }
+      new Uint32Array(memory!.buffer)[pnum >> 2] = read;
+      return 0;
+    };
+    const writeFd = env.fd_write as ImportFunction;
+    env.fd_write = (fd: number, iov: number, iovcnt: number, pnum: number) => {
+      if (fd !== STDOUT_FD && fd !== STDERR_FD) return writeFd(fd, iov, iovcnt, pnum);
+      let written = 0;
+      for (const { pointer, length } of iovecs(iov, iovcnt)) {
+        hooks.output(new Uint8Array(memory!.buffer, pointer, length));
+        written += length;
+      }
+      new Uint32Array(memory!.buffer)[pnum >> 2] = written;
       hooks.pollInterrupt();
-    });
-    wrap('fd_read', ([fd]) => fd === STDIN_FD && hooks.beforeStdinRead(), undefined);
-    wrap('mp_js_ticks_ms', () => hooks.pollInterrupt(), undefined);
+      return 0;
+    };
+    wrap('mp_js_ticks_ms', () => hooks.pollInterrupt());
     env.mp_js_time_ms = () => {
       hooks.pollInterrupt();
       return Date.now() + hooks.clock.offsetMs;
     };
-    return instantiate(source, imports);
+    const result = (await instantiate(source, imports)) as { instance: { exports: { memory: { buffer: ArrayBuffer } } } };
+    memory = result.instance.exports.memory;
+    return result;
   };
 }
 
@@ -82,11 +118,13 @@ async function main(): Promise<void> {
     raiseKeyboardInterrupt: () => mp._module._mp_sched_keyboard_interrupt(),
   };
   const io = new BoardIo(new ByteRing(data.stdinRing), new ByteRing(data.outputRing), interrupts);
-  let stdinReadStarting = false;
   interceptWasmImports({
     pollInterrupt: () => io.pollInterrupt(),
-    flushOutput: () => io.flush(),
-    beforeStdinRead: () => (stdinReadStarting = true),
+    output: (bytes) => {
+      runtime?.onInterpreterOutput(bytes);
+      io.flush();
+    },
+    readStdin: (max) => io.readForProgram(max),
     clock,
   });
 
@@ -94,14 +132,6 @@ async function main(): Promise<void> {
   const mp = await loadMicroPython({
     heapsize: data.heapBytes,
     linebuffer: false,
-    stdout: (bytes) => runtime?.onInterpreterOutput(bytes[0]),
-    stderr: (bytes) => runtime?.onInterpreterOutput(bytes[0]),
-    // A read blocks for its first byte only, then takes what has already arrived.
-    stdin: () => {
-      if (!stdinReadStarting) return io.tryReadByte();
-      stdinReadStarting = false;
-      return io.readByteUnlessInterrupted();
-    },
   });
   mountHostFolderAsRoot(mp.FS, data.flashDir, readPythonSupport());
 

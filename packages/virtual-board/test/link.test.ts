@@ -1,0 +1,102 @@
+import { LINK_PRESETS, LinkDirection, resolveLinkSettings } from '../src/link';
+import { startInRawRepl, type TestBoard } from './board-harness';
+
+/** Bytes per second a link of this baud carries (8N1: 10 bits per byte). */
+const nominalRate = (baud: number) => baud / 10;
+
+describe('the link model', () => {
+  let t: TestBoard;
+  afterEach(() => t?.stop());
+
+  test('presets', () => {
+    expect(LINK_PRESETS.uart115200).toEqual({ baud: 115200, latencyMs: 1 });
+    expect(LINK_PRESETS['usb-cdc']).toEqual({ baud: 8_000_000, latencyMs: 1 });
+    expect(LINK_PRESETS.none).toEqual({ baud: 0, latencyMs: 0 });
+    expect(resolveLinkSettings('uart115200').bufferBytes).toBe(4096);
+    expect(() => resolveLinkSettings('rs485' as never)).toThrow(/unknown link preset/);
+  });
+
+  test('write() resolves only once the bytes fit in the in-flight buffer (back-pressure)', async () => {
+    const delivered: number[] = [];
+    const link = new LinkDirection(resolveLinkSettings({ baud: 115200, latencyMs: 1, bufferBytes: 1000 }), {
+      accept: (chunk) => (delivered.push(chunk.length), chunk.length),
+      whenReady: () => Promise.resolve(),
+    });
+    const started = performance.now();
+    await link.send(new Uint8Array(3000));
+    const acceptedAfterMs = performance.now() - started;
+    // 2000 bytes must have crossed the wire (at 11,520 B/s: ~174 ms) before the last 1000 fit.
+    expect(acceptedAfterMs).toBeGreaterThan(150);
+    expect(delivered.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2000);
+    link.close();
+  });
+
+  /**
+   * A loaded machine can only make a transfer slower (a starved event loop or worker
+   * leaves the wire idle), never faster: so the fastest of a few runs is compared
+   * with the nominal rate, which catches a link model that is too slow or too fast.
+   */
+  async function fastestOf(attempts: number, measureRatio: () => Promise<number>): Promise<number> {
+    let fastest = Infinity;
+    for (let i = 0; i < attempts && fastest > 1.05; i++) fastest = Math.min(fastest, await measureRatio());
+    return fastest;
+  }
+
+  test('usb-cdc carries a few hundred KB each way within 5% of its nominal rate', async () => {
+    t = await startInRawRepl({ link: 'usb-cdc' });
+    const total = 300_000;
+    const nominalMs = (total / nominalRate(LINK_PRESETS['usb-cdc'].baud)) * 1000;
+    await t.exec('import sys');
+
+    const boardToHost = await fastestOf(3, async () => {
+      let received = 0;
+      let first = 0;
+      let last = 0;
+      const unsubscribe = t.board.onData((chunk) => {
+        first ||= performance.now();
+        last = performance.now();
+        received += chunk.length;
+      });
+      await t.send(`s = "x" * 1000\nfor i in range(${total / 1000}): sys.stdout.write(s)\n\x04`);
+      await t.out.readUntil('\x04\x04>', 10000);
+      unsubscribe();
+      expect(received).toBeGreaterThanOrEqual(total);
+      return (last - first) / nominalMs;
+    });
+    expect(boardToHost).toBeGreaterThan(0.95);
+    expect(boardToHost).toBeLessThan(1.05);
+
+    const hostToBoard = await fastestOf(3, async () => {
+      await t.send(`n = 0\nwhile n < ${total}:\n n += len(sys.stdin.buffer.read(${total} - n))\nprint(n)\x04`);
+      await t.out.readUntil('OK');
+      const started = performance.now();
+      await t.board.write(new Uint8Array(total).fill(0x41));
+      await t.out.readUntil(`${total}\r\n\x04\x04>`, 10000);
+      return (performance.now() - started) / nominalMs;
+    });
+    expect(hostToBoard).toBeGreaterThan(0.95);
+    expect(hostToBoard).toBeLessThan(1.05);
+  });
+
+  test('uart115200 carries board output at 11,520 bytes/s within 5%', async () => {
+    t = await startInRawRepl({ link: 'uart115200' });
+    const total = 12_000;
+    await t.exec('import sys');
+    const ratio = await fastestOf(3, async () => {
+      let received = 0;
+      let first = 0;
+      let last = 0;
+      const unsubscribe = t.board.onData((chunk) => {
+        first ||= performance.now();
+        last = performance.now();
+        received += chunk.length;
+      });
+      await t.send(`for i in range(${total / 100}): sys.stdout.write("y" * 100)\n\x04`);
+      await t.out.readUntil('\x04\x04>', 10000);
+      unsubscribe();
+      return (last - first) / (((received - 1) / nominalRate(115200)) * 1000);
+    });
+    expect(ratio).toBeGreaterThan(0.95);
+    expect(ratio).toBeLessThan(1.05);
+  });
+});
