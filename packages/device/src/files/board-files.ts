@@ -146,43 +146,26 @@ export class BoardFiles {
       onProgress,
     );
     const compress = this.compress && (await this.info()).deflate;
-    const batch: Buffer[] = [];
-    let batchBytes = 0;
-    let afterSend: Array<() => void> = [];
-    const send = async () => {
-      if (batch.length === 0) return;
-      await this.call(Buffer.concat(batch));
-      batch.length = 0;
-      batchBytes = 0;
-      afterSend.forEach((report) => report());
-      afterSend = [];
-    };
-    const add = async (statement: Buffer, report?: () => void) => {
-      if (batchBytes + statement.length > this.execBudget) await send();
-      batch.push(statement);
-      batchBytes += statement.length;
-      if (report) afterSend.push(report);
-    };
-    const streamLink = this.options.streamLink;
-    const streamThreshold = this.options.streamThreshold ?? 16 * 1024;
+    const batch = new StatementBatch(this.execBudget, (code) => this.call(code));
+    const { streamLink, streamThreshold = 16 * 1024 } = this.options;
     for (const file of files) {
       const sha = sha256Hex(file.data);
       if (streamLink && file.data.length >= streamThreshold) {
-        await send();
+        await batch.flush();
         await this.stream(file, sha, streamLink, tally);
         continue;
       }
-      await add(Buffer.from(`${HELPER_NAME}.o(${pyString(file.path)})\n`));
+      await batch.add(Buffer.from(helper(`o(${pyString(file.path)})\n`)));
       for (let offset = 0; offset < file.data.length; offset += this.pieceSize) {
         const end = Math.min(offset + this.pieceSize, file.data.length);
-        await add(this.writeStatement(file.data.subarray(offset, end), compress), () => tally.report(file.path, end, file.data.length));
+        await batch.add(this.writeStatement(file.data.subarray(offset, end), compress), () => tally.report(file.path, end, file.data.length));
       }
-      await add(Buffer.from(`${HELPER_NAME}.c('${sha}')\n`), () => {
+      await batch.add(Buffer.from(helper(`c('${sha}')\n`)), () => {
         tally.report(file.path, file.data.length, file.data.length);
         tally.fileFinished(file.data.length);
       });
     }
-    await send();
+    await batch.flush();
   }
 
   /**
@@ -305,8 +288,41 @@ export class BoardFiles {
   }
 }
 
-function statement(helper: 'w' | 'wz', data: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from(`${HELPER_NAME}.${helper}(`), bytesLiteral(data), Buffer.from(')\n')]);
+/**
+ * Write statements packed into as few execs as the budget allows; each statement's
+ * `onSent` runs once the exec that carried it has succeeded (progress reports).
+ */
+class StatementBatch {
+  private statements: Buffer[] = [];
+  private bytes = 0;
+  private sentCallbacks: Array<() => void> = [];
+
+  constructor(
+    private readonly budget: number,
+    private readonly run: (code: Buffer) => Promise<unknown>,
+  ) {}
+
+  async add(statement: Buffer, onSent?: () => void): Promise<void> {
+    if (this.bytes + statement.length > this.budget) await this.flush();
+    this.statements.push(statement);
+    this.bytes += statement.length;
+    if (onSent) this.sentCallbacks.push(onSent);
+  }
+
+  async flush(): Promise<void> {
+    if (this.statements.length === 0) return;
+    const code = Buffer.concat(this.statements);
+    const callbacks = this.sentCallbacks;
+    this.statements = [];
+    this.bytes = 0;
+    this.sentCallbacks = [];
+    await this.run(code);
+    callbacks.forEach((onSent) => onSent());
+  }
+}
+
+function statement(method: 'w' | 'wz', data: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from(helper(`${method}(`)), bytesLiteral(data), Buffer.from(')\n')]);
 }
 
 function helper(call: string): string {
