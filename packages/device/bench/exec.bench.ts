@@ -5,26 +5,46 @@
 // latency both ways, with the bytes counted on the wire during the run.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { LINK_PRESETS } from '@ide49/virtual-board';
+import { LINK_PRESETS, VirtualBoard } from '@ide49/virtual-board';
 import { DeviceSession } from '../src/session/device-session';
-import type { Transport } from '../src/transport/transport';
+import type { Transport, TransportGoneError } from '../src/transport/transport';
 import { VirtualTransport } from '../src/transport/virtual';
 import { PtyBoard } from '../test/helpers/pty-board';
 
 type PresetName = 'uart115200' | 'usb-cdc';
 const CLI = join(__dirname, '../src/cli/main.js');
 
-/** Counts the bytes that cross a transport both ways. */
-function counting(inner: Transport): Transport & { bytes(): number } {
-  let bytes = 0;
-  inner.onData((chunk) => (bytes += chunk.length));
-  return Object.assign(Object.create(inner) as Transport, {
-    write: (data: Uint8Array) => {
-      bytes += data.length;
-      return inner.write(data);
-    },
-    bytes: () => bytes,
-  });
+/** A transport that counts the bytes crossing it both ways. */
+class CountingLink implements Transport {
+  bytes = 0;
+  constructor(private readonly inner: Transport) {
+    inner.onData((chunk) => (this.bytes += chunk.length));
+  }
+  get url(): string {
+    return this.inner.url;
+  }
+  get maxWriteSize(): number {
+    return this.inner.maxWriteSize;
+  }
+  get isOpen(): boolean {
+    return this.inner.isOpen;
+  }
+  open(): Promise<void> {
+    return this.inner.open();
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+  write(data: Uint8Array): Promise<void> {
+    this.bytes += data.length;
+    return this.inner.write(data);
+  }
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    return this.inner.onData(listener);
+  }
+  onGone(listener: (error: TransportGoneError) => void): () => void {
+    return this.inner.onGone(listener);
+  }
 }
 
 function median(values: number[]): number {
@@ -32,13 +52,15 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+async function timed(once: () => Promise<unknown> | unknown): Promise<number> {
+  const start = performance.now();
+  await once();
+  return performance.now() - start;
+}
+
 async function timeRuns(count: number, once: () => Promise<unknown> | unknown): Promise<number> {
   const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    await once();
-    times.push(performance.now() - start);
-  }
+  for (let i = 0; i < count; i++) times.push(await timed(once));
   return median(times);
 }
 
@@ -46,22 +68,65 @@ function line(label: string, ms: number, floorMs: number): void {
   console.log(`  ${label.padEnd(44)} ${ms.toFixed(2).padStart(8)} ms   ${(ms / floorMs).toFixed(2)}× floor`);
 }
 
+/**
+ * The baseline: the least a client can do on the same kind of board (write `pass\x04`
+ * at the raw prompt, wait for `\x04\x04>`, nothing else), so the engine's own cost is
+ * told apart from the virtual board's turnaround.
+ */
+async function bareClient(preset: PresetName): Promise<{ once: () => Promise<void>; stop: () => Promise<void> }> {
+  const board = await VirtualBoard.start({ name: `bench-bare-${preset}`, link: preset });
+  let received = '';
+  let check: (() => void) | undefined;
+  board.onData((chunk) => {
+    received += Buffer.from(chunk).toString('latin1');
+    check?.();
+  });
+  const until = (marker: string) =>
+    new Promise<void>((resolve) => {
+      check = () => {
+        const at = received.indexOf(marker);
+        if (at < 0) return;
+        received = received.slice(at + marker.length);
+        check = undefined;
+        resolve();
+      };
+      check();
+    });
+  await board.write(Buffer.from('\x03\x03\x01'));
+  await until('raw REPL; CTRL-B to exit\r\n>');
+  return {
+    once: async () => {
+      await board.write(Buffer.from('pass\x04'));
+      await until('\x04\x04>');
+    },
+    stop: () => board.stop(),
+  };
+}
+
 async function benchPreset(preset: PresetName): Promise<void> {
   const { baud, latencyMs } = LINK_PRESETS[preset];
   const byteRate = baud / 10;
-  let link: (Transport & { bytes(): number }) | undefined;
+  let link: CountingLink | undefined;
   const session = await DeviceSession.connect(`virtual://bench-${preset}`, {
-    createTransport: (url) => (link = counting(new VirtualTransport(url, `bench-${preset}`, { link: preset }))),
+    createTransport: (url) => (link = new CountingLink(new VirtualTransport(url, `bench-${preset}`, { link: preset }))),
   });
+  const bare = await bareClient(preset);
   await session.exec('pass'); // enter raw mode once; the engine stays there
-  const before = link!.bytes();
+  const before = link!.bytes;
+  const engineTimes: number[] = [];
+  const bareTimes: number[] = [];
   const runs = 100;
-  const engineMs = await timeRuns(runs, () => session.exec('pass'));
-  const bytesPerExec = (link!.bytes() - before) / runs;
+  for (let i = 0; i < runs; i++) {
+    engineTimes.push(await timed(() => session.exec('pass')));
+    bareTimes.push(await timed(bare.once));
+  }
+  const bytesPerExec = (link!.bytes - before) / runs;
   await session.close();
+  await bare.stop();
   const floorMs = (bytesPerExec / byteRate) * 1000 + 2 * latencyMs;
   console.log(`${preset}: ${baud} baud, ${latencyMs} ms latency; ${bytesPerExec} bytes per exec → floor ${floorMs.toFixed(2)} ms`);
-  line('engine exec("pass"), open session', engineMs, floorMs);
+  line('baseline: bare protocol client, same board', median(bareTimes), floorMs);
+  line('engine exec("pass"), open session', median(engineTimes), floorMs);
 
   const board = await PtyBoard.start({ link: preset, name: `bench-pty-${preset}` });
   try {

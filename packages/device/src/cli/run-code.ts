@@ -3,7 +3,8 @@ import type { DeviceSession } from '../session/device-session';
 import type { CliContext } from './command';
 
 /**
- * Runs code with output streaming to the terminal, input() answered from stdin, and
+ * Runs code with output streaming to the terminal, input() answered from stdin (when
+ * the code mentions input: the bridge is installed only then), and
  * Ctrl-C forwarded to the board (twice: give up). Exit code 1 when the code raised.
  */
 export async function runCodeOnTerminal(session: DeviceSession, code: string, context: CliContext): Promise<number> {
@@ -17,7 +18,8 @@ export async function runCodeOnTerminal(session: DeviceSession, code: string, co
     const result = await session.exec(code, {
       onStdout: (text) => context.stdout.write(text),
       onStderr: (text) => context.stderr.write(text),
-      onInput: () => readLine(context),
+      // Installing the input() bridge costs a run; skip it for code that never says input.
+      onInput: /\binput\b/.test(code) ? () => readLine(context) : undefined,
     });
     return result.exception ? 1 : 0;
   } finally {

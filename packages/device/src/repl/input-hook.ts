@@ -7,25 +7,21 @@ import { randomBytes } from 'node:crypto';
  * holds a random token made for this connection, so ordinary output cannot look like it.
  */
 export class InputHook {
-  readonly marker = `\x1b]ide49-input-${randomBytes(6).toString('hex')};`;
+  readonly marker = `\x1b]i49;${randomBytes(4).toString('hex')};`;
 
-  /** Python run on the board to install the replacement (plain ASCII, no host data but the marker). */
+  /** Python run on the board to install the replacement; it leaves no names behind in the user's globals. */
   installCode(): string {
+    const marker = this.marker.replace('\x1b', '\\x1b');
     return [
-      'def _ide49_install():',
-      ' import builtins, sys',
-      ' stdin = getattr(sys.stdin, "buffer", sys.stdin)',
-      ' def input(prompt=""):',
-      `  sys.stdout.write(${JSON.stringify(this.marker)} + "".join("%02x" % b for b in str(prompt).encode()) + "\\x07")`,
-      '  line = b""',
-      '  while True:',
-      '   c = stdin.read(1)',
-      '   if isinstance(c, str): c = c.encode()',
-      '   if not c or c == b"\\n": return line.decode()',
-      '   line += c',
-      ' builtins.input = input',
-      '_ide49_install()',
-      'del _ide49_install',
+      'def _ide49i(p="",s=__import__("sys")):',
+      ` s.stdout.write("${marker}%s\\x07"%"".join("%02x"%b for b in str(p).encode()))`,
+      ' r=getattr(s.stdin,"buffer",s.stdin);l=b""',
+      ' while 1:',
+      '  c=r.read(1);c=c if type(c)is bytes else c.encode()',
+      '  if c in(b"\\n",b""):return l.decode()',
+      '  l+=c',
+      '__import__("builtins").input=_ide49i',
+      'del _ide49i',
     ].join('\n');
   }
 }

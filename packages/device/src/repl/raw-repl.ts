@@ -102,10 +102,14 @@ export class RawRepl implements CodeRunner {
     });
   }
 
-  /** Leave the board at the friendly prompt, as a terminal expects to find it (best effort, when idle in raw mode). */
+  /**
+   * Leave the board at the friendly prompt, as a terminal expects to find it: Ctrl-B
+   * when idle in raw mode, without waiting for the banner (best effort, before closing).
+   */
   async release(): Promise<void> {
     if (this.mode !== 'raw' || this.busy || this.incoming.gone) return;
-    await this.enterFriendly().catch(() => undefined);
+    this.mode = 'friendly';
+    await this.write(Uint8Array.of(CTRL_B)).catch(() => undefined);
   }
 
   /**
