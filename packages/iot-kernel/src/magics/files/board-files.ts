@@ -56,7 +56,10 @@ function fileCellError(error: unknown, cwd: string): CellError {
   if (error instanceof BoardError) {
     const { type, message } = error.exception;
     const errno = /^\[Errno (\d+)\]\s*(?:E[A-Z]+:?\s*)?(.*)$/.exec(message);
-    if (type === 'OSError' && errno?.[1] === '2') return new CellError('FileNotFoundError', `${errno[2] || 'No such file or folder'} on the board. ${LIST_HINT}`);
+    if (type === 'OSError' && errno?.[1] === '2') {
+      const path = /no such file or folder: (.*)$/.exec(errno[2])?.[1];
+      return new CellError('FileNotFoundError', `No such file or folder on the board${path ? `: :${path}` : ''}. ${LIST_HINT}`);
+    }
     if (type === 'OSError' && errno?.[1] === '21') return new CellError('IsADirectoryError', errno[2]);
     return new CellError(type, message);
   }

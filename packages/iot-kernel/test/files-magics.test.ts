@@ -1,0 +1,192 @@
+// The file magics end to end: a kernel process, a real Jupyter client over ZeroMQ, and the
+// in-process virtual board (real MicroPython) whose flash folder the test reads on the host.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveMipIndex, type MipIndexServer } from '@ide49/device/dist/test/helpers/mip-index';
+import { displaysOf, FilesKernel, plainOf } from './files-magics-fixtures';
+
+const BOARD = `files-${process.pid}`;
+let kernel: FilesKernel;
+let flash: string;
+
+/** Every byte value, in every position modulo 256. */
+function everyByteValue(size: number): Buffer {
+  return Buffer.from(Array.from({ length: size }, (_, i) => i & 0xff));
+}
+
+function writeTree(root: string, files: Record<string, string | Buffer>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
+
+beforeAll(async () => {
+  kernel = await FilesKernel.start();
+  flash = kernel.flashOf(BOARD);
+});
+
+afterAll(async () => {
+  await kernel?.close();
+});
+
+test('without a board, a file magic says how to connect one', async () => {
+  const error = await kernel.fail('%rlist');
+  expect(error.ename).toBe('NoBoardError');
+  expect(error.evalue).toMatch(/%connect/);
+});
+
+test('%lsmagic lists every file magic under "Files" with one line of help', async () => {
+  const outcome = await kernel.run('%lsmagic');
+  const text = plainOf(displaysOf(outcome)[0]);
+  const files = text.slice(text.indexOf('Files:'), text.indexOf('\n\n', text.indexOf('Files:')));
+  for (const magic of ['%cat', '%cp', '%mip', '%mkdirs', '%rdiff', '%rlist', '%rm', '%rsync', '%%writefile']) {
+    expect(files).toMatch(new RegExp(`^  ${magic} .+ \\w+`, 'm'));
+  }
+});
+
+describe('with the in-process virtual board', () => {
+  beforeAll(async () => {
+    await kernel.run(`%connect virtual://${BOARD}`);
+  });
+
+  test('%%writefile -r puts the cell body on the board; %cat shows it', async () => {
+    const written = await kernel.run('%%writefile -r :/lib/greet.py\ndef greet(name):\n    return "grüß " + name');
+    expect(written.stdout).toBe('Wrote :/lib/greet.py on the board\n');
+    expect(readFileSync(join(flash, 'lib/greet.py'), 'utf8')).toBe('def greet(name):\n    return "grüß " + name\n');
+    expect((await kernel.run('%cat :/lib/greet.py')).stdout).toBe('def greet(name):\n    return "grüß " + name\n');
+    expect((await kernel.run('import greet\nprint(greet.greet("Ada"))')).stdout).toBe('grüß Ada\n');
+  });
+
+  test('%%writefile without -r still writes a host file', async () => {
+    await kernel.run('%%writefile host.txt\nhello');
+    expect(readFileSync(kernel.inNotebook('host.txt'), 'utf8')).toBe('hello\n');
+  });
+
+  test('%cp copies binary files both ways, and folders with -r', async () => {
+    const data = everyByteValue(40_000);
+    writeTree(kernel.notebook, { 'blob.bin': data, 'pkg/a.py': 'A = 1\n', 'pkg/sub/b.bin': everyByteValue(300) });
+    expect((await kernel.run('%cp blob.bin :/data/')).stdout).toMatch(/^copied 1 file, 39\.1 KiB in/);
+    expect(readFileSync(join(flash, 'data/blob.bin')).equals(data)).toBe(true);
+
+    await kernel.run('%cp :/data/blob.bin back.bin');
+    expect(readFileSync(kernel.inNotebook('back.bin')).equals(data)).toBe(true);
+
+    await kernel.run('%cp -r pkg :/');
+    expect(readFileSync(join(flash, 'pkg/sub/b.bin')).equals(everyByteValue(300))).toBe(true);
+    await kernel.run('%cp -r :/pkg copied');
+    expect(readFileSync(kernel.inNotebook('copied/sub/b.bin')).equals(everyByteValue(300))).toBe(true);
+    expect(readFileSync(kernel.inNotebook('copied/a.py'), 'utf8')).toBe('A = 1\n');
+  });
+
+  test('%rlist shows a folder, -r the tree below it, with sizes', async () => {
+    await kernel.run('%cp -r pkg :/tree');
+    expect((await kernel.run('%rlist :/tree')).stdout).toBe([':/tree', '├── a.py  6 B', '└── sub/', '1 file, 6 B', ''].join('\n'));
+    expect((await kernel.run('%rlist -r :/tree')).stdout).toBe(
+      [':/tree', '├── a.py         6 B', '└── sub/', '    └── b.bin  300 B', '2 files, 306 B', ''].join('\n'),
+    );
+  });
+
+  test('%mkdirs creates folders with parents; %rm removes files, and folders only with -r', async () => {
+    await kernel.run('%mkdirs :/m/n/o :/m/p');
+    expect(existsSync(join(flash, 'm/n/o'))).toBe(true);
+    expect(existsSync(join(flash, 'm/p'))).toBe(true);
+    await kernel.run('%%writefile -r :/m/n/file.txt\nx');
+    await kernel.run('%rm :/m/n/file.txt');
+    expect(existsSync(join(flash, 'm/n/file.txt'))).toBe(false);
+    const refused = await kernel.fail('%rm :/m');
+    expect(refused.ename).toBe('IsADirectoryError');
+    expect(refused.evalue).toMatch(/-r/);
+    await kernel.run('%rm -r :/m');
+    expect(existsSync(join(flash, 'm'))).toBe(false);
+  });
+
+  describe('%rsync and %rdiff', () => {
+    const project = 'project';
+    beforeAll(() => {
+      writeTree(kernel.inNotebook(project), {
+        'main.py': 'import app\n',
+        'app/__init__.py': 'VERSION = 1\n',
+        'app/big.bin': everyByteValue(20_000),
+        'notes.tmp': 'scratch\n',
+        'cache/x.pyc': 'compiled',
+        '.ide49ignore': 'cache/\n',
+      });
+    });
+
+    test('copies what is missing, shows the table (text and HTML), and a second run copies nothing', async () => {
+      const first = await kernel.run(`%rsync ${project} :/proj`);
+      const report = displaysOf(first).pop()!;
+      expect(plainOf(report)).toMatch(/^added {5}app\/\nadded {5}app\/__init__\.py\nadded {5}app\/big\.bin\nadded {5}main\.py\nadded {5}notes\.tmp\n5 added, 0 updated, 0 deleted, 0 unchanged; 19\.6 KiB sent in [\d.]+ s \([\d.]+ \w+\/s\)$/);
+      const html = String((report.content.data as Record<string, unknown>)['text/html']);
+      expect(html).toContain('<td>added</td><td><code>app/big.bin</code></td>');
+      expect(html).toMatch(/<tfoot>.*5 added, 0 updated, 0 deleted, 0 unchanged; 19\.6 KiB sent/);
+      expect(existsSync(join(flash, 'proj/cache'))).toBe(false);
+      expect(readFileSync(join(flash, 'proj/app/big.bin')).equals(everyByteValue(20_000))).toBe(true);
+
+      const second = await kernel.run(`%rsync ${project} :/proj`);
+      expect(plainOf(displaysOf(second).pop()!)).toMatch(/^0 added, 0 updated, 0 deleted, 5 unchanged; 0 B sent/);
+    });
+
+    test('%rdiff and --dry-run report changes without copying; --delete removes what the host lacks, --exclude keeps', async () => {
+      writeFileSync(kernel.inNotebook(project, 'main.py'), 'import app\nprint(app.VERSION)\n');
+      await kernel.run('%%writefile -r :/proj/board-only.txt\nmine');
+      await kernel.run('%%writefile -r :/proj/keep.log\nlog');
+
+      const diff = await kernel.run(`%rdiff ${project} :/proj --delete --exclude *.log`);
+      expect(plainOf(displaysOf(diff).pop()!)).toBe('updated   main.py\ndeleted   board-only.txt\n0 would be added, 1 would be updated, 1 would be deleted, 4 unchanged');
+      const dryRun = await kernel.run(`%rsync ${project} :/proj --delete --exclude *.log --dry-run`);
+      expect(plainOf(displaysOf(dryRun).pop()!)).toMatch(/1 would be updated, 1 would be deleted/);
+      expect(readFileSync(join(flash, 'proj/main.py'), 'utf8')).toBe('import app\n');
+
+      const synced = await kernel.run(`%rsync ${project} :/proj --delete --exclude *.log`);
+      expect(plainOf(displaysOf(synced).pop()!)).toMatch(/^updated {3}main\.py\ndeleted {3}board-only\.txt\n0 added, 1 updated, 1 deleted, 4 unchanged/);
+      expect(readFileSync(join(flash, 'proj/main.py'), 'utf8')).toBe('import app\nprint(app.VERSION)\n');
+      expect(existsSync(join(flash, 'proj/board-only.txt'))).toBe(false);
+      expect(existsSync(join(flash, 'proj/keep.log'))).toBe(true);
+    });
+  });
+
+  test('errors say what to do: missing host file, missing board path, a board path without ":"', async () => {
+    const missingHost = await kernel.fail('%cp nothing.py :/');
+    expect(missingHost.ename).toBe('FileNotFoundError');
+    expect(missingHost.evalue).toContain(kernel.inNotebook('nothing.py'));
+    expect(missingHost.evalue).toMatch(/relative to the notebook's folder/);
+
+    const missingBoard = await kernel.fail('%cat :/nothing.py');
+    expect(missingBoard).toMatchObject({ ename: 'FileNotFoundError', evalue: expect.stringMatching(/:\/nothing\.py.*%rlist/) });
+    expect((await kernel.fail('%rlist :/nowhere')).evalue).toMatch(/\/nowhere.*%rlist/);
+    expect((await kernel.fail('%cp :/nothing.py here.py')).evalue).toMatch(/:\/nothing\.py/);
+
+    const notBoard = await kernel.fail('%rm main.py');
+    expect(notBoard).toMatchObject({ ename: 'UsageError', evalue: expect.stringMatching(/start with ':'/) });
+    expect((await kernel.fail('%rsync')).ename).toBe('UsageError');
+    expect((await kernel.fail('%rsync project --frobnicate')).evalue).toMatch(/Unknown option --frobnicate/);
+  });
+
+  describe('%mip install', () => {
+    let index: MipIndexServer;
+    beforeAll(async () => {
+      // the kernel asks the board which bytecode its packages need, as mip does
+      const abi = await kernel.run('import sys\nprint(getattr(sys.implementation, "_mpy", 0) & 0xff or "py")');
+      index = await serveMipIndex(abi.stdout.trim());
+    });
+    afterAll(async () => {
+      await index?.close();
+    });
+
+    test('installs a package with its dependency from the index through the host, then finds it there', async () => {
+      const installed = await kernel.run(`%mip install sensor --index ${index.url}`);
+      expect(installed.stdout).toBe('installed sensor 2.0, units 1.2 into :/lib: 4 files written (96 B), 0 already there\n');
+      expect((await kernel.run('import sensor\nprint(sensor.read())')).stdout).toBe('celsius\n');
+      const again = await kernel.run(`%mip install sensor --index ${index.url}`);
+      expect(again.stdout).toMatch(/0 files written \(0 B\), 4 already there/);
+    });
+
+    test('a pinned version into a target folder; an unknown package says so', async () => {
+      await kernel.run(`%mip install sensor@1.0 --index ${index.url} --target :/pinned`);
+      expect(readFileSync(join(flash, 'pinned/sensor/__init__.py'), 'utf8')).toBe('OLD = True\n');
+      expect((await kernel.fail(`%mip install nosuch --index ${index.url}`)).evalue).toMatch(/nosuch.*not found/);
+    });
+  });
+});
