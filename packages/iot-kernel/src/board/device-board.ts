@@ -165,7 +165,8 @@ export class DeviceBoardSession implements BoardSession {
       return true;
     }
     this.lost = undefined;
-    this.notices.push(`reconnected to ${url} (was ${previousUrl}); variables on the board may be gone if it was reset.`);
+    const moved = url === previousUrl ? '' : ` (was ${previousUrl})`;
+    this.notices.push(`reconnected to ${url}${moved}; variables on the board are gone if it was reset.`);
     this.log.info(`board reconnected at ${url}`);
     return true;
   }
