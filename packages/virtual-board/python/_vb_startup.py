@@ -11,6 +11,11 @@ finally:
 sys.modules['os'] = sys.modules['uos'] = _vb_os
 sys.modules['time'] = sys.modules['utime'] = _vb_time
 sys.modules['umachine'] = machine
+# The build freezes a pure-Python binascii (slow, str unsupported) over its C module;
+# boards have the C one.
+import ubinascii
+sys.modules['binascii'] = ubinascii
+del ubinascii
 _vb_input.install()
 del _vb_os, _vb_time, _vb_input, machine
 

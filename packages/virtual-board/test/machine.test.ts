@@ -77,6 +77,11 @@ describe('machine, time and stdin of the virtual board', () => {
     expect(await t.out.readUntil('>>> ')).toBe("data\r\n'12345'\r\n>>> ");
   });
 
+  test('binascii is the C module, as on boards (accepts str, fast)', async () => {
+    t = await startInRawRepl();
+    expect(await t.exec('import binascii\nprint(binascii.a2b_base64("QUJD"), binascii.hexlify(b"\\x01\\xff"))')).toEqual(["b'ABC' b'01ff'\r\n", '']);
+  });
+
   test('Ctrl-C interrupts input()', async () => {
     t = await startTestBoard();
     await t.send('input()\r');
