@@ -69,9 +69,6 @@ export interface BoardFilesOptions {
   signal?: AbortSignal;
 }
 
-/** Bytes per credit when streaming through stdin. */
-const STREAM_BLOCK = 2048;
-
 /** Length of the sha256 hex prefix compared during a tree diff (64 bits: accidental equality is out of reach). */
 export const DIFF_HASH_CHARS = 16;
 
@@ -96,7 +93,7 @@ export class BoardFiles {
     private readonly options: BoardFilesOptions = {},
   ) {
     this.execBudget = options.execBudget ?? 8192;
-    this.pieceSize = options.pieceSize ?? 4096;
+    this.pieceSize = Math.min(options.pieceSize ?? 4096, 0xffff); // stream records carry a u16 length
     this.compress = options.compress ?? true;
   }
 
@@ -152,7 +149,7 @@ export class BoardFiles {
       const sha = sha256Hex(file.data);
       if (streamLink && file.data.length >= streamThreshold) {
         await batch.flush();
-        await this.stream(file, sha, streamLink, tally);
+        await this.stream(file, sha, streamLink, compress, tally);
         continue;
       }
       await batch.add(Buffer.from(helper(`o(${pyString(file.path)})\n`)));
@@ -169,16 +166,16 @@ export class BoardFiles {
   }
 
   /**
-   * One exec: the board reads the file from stdin in blocks and prints a credit byte for
-   * each block it has room for. A stop request cannot interrupt the board here (a Ctrl-C
-   * would be read as data), so the rest goes out as zeros and the sha256 check discards
-   * the temporary file.
+   * One exec: the board reads the file from stdin as records (a piece, deflated when that
+   * helps) and prints a credit byte for each record it has room for. A stop request cannot
+   * interrupt the board here (a Ctrl-C would be read as data), so the rest goes out as
+   * zeros and the sha256 check discards the temporary file.
    */
-  private async stream(file: FileToWrite, sha: string, link: StreamLink, tally: ProgressTally): Promise<void> {
+  private async stream(file: FileToWrite, sha: string, link: StreamLink, compress: boolean, tally: ProgressTally): Promise<void> {
     let credits = 0;
     let wake: (() => void) | undefined;
     let settled = false;
-    const code = [helper(`recv(${pyString(file.path)}, ${file.data.length}, ${STREAM_BLOCK})`), helper(`c('${sha}')`)].join('\n');
+    const code = [helper(`recv(${pyString(file.path)}, ${file.data.length}, ${this.pieceSize})`), helper(`c('${sha}')`)].join('\n');
     const run = this.call(code, {
       signal: undefined,
       timeoutMs: this.timeoutMs + file.data.length,
@@ -197,8 +194,9 @@ export class BoardFiles {
         continue;
       }
       credits--;
-      const end = Math.min(offset + STREAM_BLOCK, file.data.length);
-      await link.write(signal?.aborted ? new Uint8Array(end - offset) : file.data.subarray(offset, end));
+      const end = Math.min(offset + this.pieceSize, file.data.length);
+      const piece = signal?.aborted ? new Uint8Array(end - offset) : file.data.subarray(offset, end);
+      await link.write(streamRecord(piece, compress));
       offset = end;
       tally.report(file.path, end, file.data.length);
     }
@@ -257,11 +255,8 @@ export class BoardFiles {
   }
 
   private writeStatement(piece: Uint8Array, compress: boolean): Buffer {
-    if (compress) {
-      const deflated = deflateSync(piece, { windowBits: 10, level: 9, memLevel: 9 });
-      if (deflated.length < piece.length * 0.9) return statement('wz', deflated);
-    }
-    return statement('w', piece);
+    const deflated = compress ? deflateIfSmaller(piece) : undefined;
+    return deflated ? statement('wz', deflated) : statement('w', piece);
   }
 
   private async callJson<T>(call: string): Promise<T> {
@@ -319,6 +314,20 @@ class StatementBatch {
     await this.run(code);
     callbacks.forEach((onSent) => onSent());
   }
+}
+
+/** The piece deflated (zlib, 1 KiB window: little board RAM), when that saves at least 10 %. */
+function deflateIfSmaller(piece: Uint8Array): Buffer | undefined {
+  const deflated = deflateSync(piece, { windowBits: 10, level: 9, memLevel: 9 });
+  return deflated.length < piece.length * 0.9 ? deflated : undefined;
+}
+
+/** kind (0 raw, 1 zlib), u16 little-endian length, payload: what `recv` reads from stdin. */
+function streamRecord(piece: Uint8Array, compress: boolean): Buffer {
+  const deflated = compress ? deflateIfSmaller(piece) : undefined;
+  const payload = deflated ?? piece;
+  const head = Buffer.of(deflated ? 1 : 0, payload.length & 0xff, payload.length >> 8);
+  return Buffer.concat([head, payload]);
 }
 
 function statement(method: 'w' | 'wz', data: Uint8Array): Buffer {

@@ -116,29 +116,41 @@ def _ide49_make():
         import deflate, io
         z = deflate.DeflateIO(io.BytesIO(b), deflate.ZLIB)
         mv = memoryview(buf)
+        n = 0
         while True:
             k = z.readinto(buf)
             if not k:
-                break
+                return n
             state['f'].write(mv[:k])
+            n += k
+
+    def take(inp, b, k):
+        mv = memoryview(b)[:k]
+        got = 0
+        while got < k:
+            got += inp.readinto(mv[got:])
+        return mv
 
     def recv(p, n, blk):
-        # n raw bytes from stdin into p's temporary file; one 0x01 per block of credit
-        # (two up front), so the host never sends more than the board has room for
+        # n bytes of content from stdin as records: kind (0 raw, 1 zlib), u16 length, at
+        # most blk bytes of payload; one 0x01 of credit per record read (two up front), so
+        # the host never sends more than the board has room for
         import micropython
         o(p)
-        b = bytearray(blk)
+        b = bytearray(max(blk, 3))
         out, inp = sys.stdout.buffer, sys.stdin.buffer
         micropython.kbd_intr(-1)
         try:
             out.write(b'\\x01\\x01')
             while n > 0:
-                mv = memoryview(b)[:min(blk, n)]
-                got = 0
-                while got < len(mv):
-                    got += inp.readinto(mv[got:])
-                state['f'].write(mv)
-                n -= len(mv)
+                head = take(inp, b, 3)
+                kind, k = head[0], head[1] | head[2] << 8
+                payload = take(inp, b, k)
+                if kind:
+                    n -= wz(bytes(payload))
+                else:
+                    state['f'].write(payload)
+                    n -= k
                 out.write(b'\\x01')
         finally:
             micropython.kbd_intr(3)
