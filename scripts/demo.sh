@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job from a fresh clone: set up, install the IoT kernel for this user, and
 # execute the example notebook headless with Jupyter's nbconvert, printing its cells
-# and outputs. Cells run on the virtual board unless IOT_DEMO_BOARD names another
-# board (e.g. IOT_DEMO_BOARD=/dev/ttyACM0 for a real board on USB).
+# and outputs. Cells run on the first free MicroPython board on USB, else on the
+# virtual board virtual://demo; IOT_BOARD names another (e.g. IOT_BOARD=/dev/ttyACM0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
