@@ -161,8 +161,10 @@ describe('board cells on a virtual board', () => {
     expect((await kernel.fail('print(1)')).ename).toBe('NoBoardError');
   });
 
-  test('%connect without a name connects the demo virtual board (no $IOT_BOARD, no USB board here)', async () => {
+  test('%connect without a name connects the demo virtual board (no $IOT_BOARD, no USB board here), not remembered', async () => {
     expect((await kernel.run('%connect')).stdout).toMatch(/^Connected to virtual:\/\/demo: /);
     expect((await kernel.run('%connect')).stdout).toMatch(/^Connected to virtual:\/\/demo: /); // kept as it is
+    await kernel.restart();
+    expect((await kernel.fail('print(1)')).ename).toBe('NoBoardError'); // a default is not remembered: a USB board plugged in later wins
   });
 });

@@ -33,16 +33,17 @@ export class BoardManager {
   }
 
   /**
-   * Makes `target` the notebook's board and remembers it. The board already connected at
+   * Makes `target` the notebook's board, remembered for the next kernel start when
+   * `remember` is set (boards the user named, not defaults). The board already connected at
    * that URL is kept as it is (an in-process virtual board or a port can be open only once).
    * Returns the line that describes it.
    */
-  async connect(target: BoardTarget): Promise<string> {
+  async connect(target: BoardTarget, options: { remember: boolean }): Promise<string> {
     const url = resolveTarget(target, this.registry);
     const current = this.current;
     const session = current?.name === url ? current : await openBoard(url, this.registry, this.log);
     await this.connection.attach(session);
-    this.remembered.set(this.notebook, { target: target.baud === undefined ? target.target : url, url });
+    if (options.remember) this.remembered.set(this.notebook, { target: target.baud === undefined ? target.target : url, url });
     return `Connected to ${describeBoard(session, target.target)}`;
   }
 

@@ -13,11 +13,12 @@ export const connectMagic: KernelMagic = {
   name: 'connect',
   kind: 'line',
   group: 'Board',
-  help: `Connect the board that runs this notebook's cells: a registered name, serial:///dev/ttyACM0, /dev/ttyUSB0 or virtual://NAME. Without a name: $IOT_BOARD, else the board already connected, else the first free MicroPython USB board, else ${DEFAULT_BOARD}.`,
+  help: `Connect the board that runs this notebook's cells (remembered for the next kernel start): a registered name, serial:///dev/ttyACM0, /dev/ttyUSB0 or virtual://NAME. Without a name: $IOT_BOARD, else the board already connected, else the first free MicroPython USB board, else ${DEFAULT_BOARD} (not remembered).`,
   usage,
   async run(context, args) {
-    const target = parseTarget(splitArgs(args), usage, { allowNone: true }) ?? (await defaultTarget(context.services));
-    context.stdout(`${await context.services.boards.connect(target)}\n`);
+    const named = parseTarget(splitArgs(args), usage, { allowNone: true });
+    const target = named ?? (await defaultTarget(context.services));
+    context.stdout(`${await context.services.boards.connect(target, { remember: named !== undefined })}\n`);
   },
 };
 
