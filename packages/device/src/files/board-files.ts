@@ -322,11 +322,14 @@ function deflateIfSmaller(piece: Uint8Array): Buffer | undefined {
   return deflated.length < piece.length * 0.9 ? deflated : undefined;
 }
 
-/** kind (0 raw, 1 zlib), u16 little-endian length, payload: what `recv` reads from stdin. */
+/** What `recv` reads from stdin: kind (0 raw, 1 zlib), u16 LE payload length, u16 LE piece length, payload. */
 function streamRecord(piece: Uint8Array, compress: boolean): Buffer {
   const deflated = compress ? deflateIfSmaller(piece) : undefined;
   const payload = deflated ?? piece;
-  const head = Buffer.of(deflated ? 1 : 0, payload.length & 0xff, payload.length >> 8);
+  const head = Buffer.alloc(5);
+  head[0] = deflated ? 1 : 0;
+  head.writeUInt16LE(payload.length, 1);
+  head.writeUInt16LE(piece.length, 3);
   return Buffer.concat([head, payload]);
 }
 

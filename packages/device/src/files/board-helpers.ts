@@ -116,42 +116,55 @@ def _ide49_make():
         import deflate, io
         z = deflate.DeflateIO(io.BytesIO(b), deflate.ZLIB)
         mv = memoryview(buf)
-        n = 0
         while True:
             k = z.readinto(buf)
             if not k:
-                return n
+                break
             state['f'].write(mv[:k])
-            n += k
 
-    def take(inp, b, k):
+    def take(inp, b, k, poller):
+        # exactly k bytes from stdin; a host gone silent for 10 s ends the wait (on boards
+        # whose stdin can be polled) instead of leaving the board deaf to Ctrl-C
         mv = memoryview(b)[:k]
         got = 0
         while got < k:
+            if not poller.poll(10000):
+                raise OSError(110, 'the host stopped sending file data')
             got += inp.readinto(mv[got:])
         return mv
 
     def recv(p, n, blk):
-        # n bytes of content from stdin as records: kind (0 raw, 1 zlib), u16 length, at
-        # most blk bytes of payload; one 0x01 of credit per record read (two up front), so
-        # the host never sends more than the board has room for
-        import micropython
+        # n bytes of content from stdin as records: kind (0 raw, 1 zlib), u16 payload
+        # length, u16 content length, payload (at most blk bytes); one 0x01 of credit per
+        # record read (two up front), so the host never sends more than the board has room for
+        import micropython, select
         o(p)
-        b = bytearray(max(blk, 3))
+        b = bytearray(max(blk, 5))
         out, inp = sys.stdout.buffer, sys.stdin.buffer
+        poller = select.poll()
+        poller.register(sys.stdin, select.POLLIN)
         micropython.kbd_intr(-1)
+        credited = 2
         try:
             out.write(b'\\x01\\x01')
             while n > 0:
-                head = take(inp, b, 3)
+                head = take(inp, b, 5, poller)
                 kind, k = head[0], head[1] | head[2] << 8
-                payload = take(inp, b, k)
+                n -= head[3] | head[4] << 8
+                credited -= 1
+                payload = take(inp, b, k, poller)
                 if kind:
-                    n -= wz(bytes(payload))
+                    wz(bytes(payload))
                 else:
                     state['f'].write(payload)
-                    n -= k
                 out.write(b'\\x01')
+                credited += 1
+        except Exception:
+            # read the records the host may still send, so none reach the REPL as code
+            for _ in range(min(credited, (n + blk - 1) // blk)):
+                head = take(inp, b, 5, poller)
+                take(inp, b, head[1] | head[2] << 8, poller)
+            raise
         finally:
             micropython.kbd_intr(3)
 
