@@ -48,6 +48,15 @@ test('a version pin and a target folder', async () => {
   expect(onFlash('pinned/sensor/__init__.py')).toBe('OLD = True\n');
 });
 
+test('a github: package resolves to raw file URLs of the repository', async () => {
+  // raw.githubusercontent.com is served by the local index under /gh (no internet here)
+  const viaLocalServer: typeof fetch = (url) => fetch(String(url).replace('https://raw.githubusercontent.com', `${index}/gh`));
+  const report = await mipInstall(board.files, 'github:someone/gadget@v3', { index, fetch: viaLocalServer });
+  expect(report.packages).toEqual([{ name: 'github:someone/gadget@v3', version: '3.0' }]);
+  expect(onFlash('lib/gadget.py')).toBe('NAME = "gadget"\n');
+  expect(onFlash('lib/gadget_data.txt')).toBe('data\n');
+});
+
 test('a download whose hash does not match installs nothing; an unknown package says so', async () => {
   await expect(mipInstall(board.files, 'broken', { index })).rejects.toThrow(/sha256/);
   await expect(mipInstall(board.files, 'nosuch', { index })).rejects.toThrow(/not found/);

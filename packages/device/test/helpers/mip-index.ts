@@ -12,7 +12,8 @@ export interface MipIndexServer {
 /**
  * The index's content for one bytecode ABI (`sys.implementation._mpy & 0xff`, or "py"):
  * `sensor` (latest 2.0, pinned 1.0) depending on `units` 1.2, which has a file given by
- * URL; `broken` whose file does not match its hash.
+ * URL; `broken` whose file does not match its hash. Under /gh: what raw.githubusercontent.com
+ * would serve for `github:someone/gadget@v3` (tests rewrite that host to this server).
  */
 export function buildMipIndex(abi: string): Map<string, string> {
   const routes = new Map<string, string>();
@@ -29,6 +30,9 @@ export function buildMipIndex(abi: string): Map<string, string> {
   pkg('sensor', '1.0', '1.0', { hashes: [['sensor/__init__.py', file('OLD = True\n')]] });
   pkg('units', '1.2', '1.2', { hashes: [['units.py', file('C = "celsius"\n')]], urls: [['units_extra.py', 'extra/units_extra.py']] });
   routes.set(`/package/${abi}/units/extra/units_extra.py`, 'K = "kelvin"\n');
+  routes.set('/gh/someone/gadget/v3/package.json', JSON.stringify({ version: '3.0', urls: [['gadget.py', 'github:someone/gadget/src/gadget.py@v3'], ['gadget_data.txt', 'data.txt']] }));
+  routes.set('/gh/someone/gadget/v3/src/gadget.py', 'NAME = "gadget"\n');
+  routes.set('/gh/someone/gadget/v3/data.txt', 'data\n');
   pkg('broken', 'latest', '0.1', { hashes: [['broken.py', '00000000']] });
   routes.set('/file/00/00000000', 'not what the hash says\n');
   return routes;
