@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -6,18 +5,17 @@ import { BoardFiles, type BoardFilesOptions } from '../src/files';
 import { RawRepl } from '../src/repl/raw-repl';
 import type { CodeRunner, ExecOptions } from '../src/repl/types';
 import { SerialTransport } from '../src/transport/serial';
+import { PtyBoard } from './helpers/pty-board';
 
-const BOARD_CLI = require.resolve('@ide49/virtual-board/dist/src/cli.js');
-
-/** A virtual board process on a pty, with its flash folder on the host, and a connection to it. */
-export class PtyBoard {
+/** A virtual board on a pty (the shared PtyBoard), connected the way the CLI connects, with its flash folder on the host. */
+export class FilesBoard {
   execs = 0;
   readonly files: BoardFiles;
   /** Counts execs like `files`; pass options such as streamLink or signal. */
   filesWith: (options: BoardFilesOptions) => BoardFiles;
+
   private constructor(
-    readonly process: ChildProcess,
-    readonly ptyPath: string,
+    private readonly board: PtyBoard,
     readonly flashDir: string,
     readonly transport: SerialTransport,
     readonly repl: RawRepl,
@@ -33,44 +31,22 @@ export class PtyBoard {
     this.filesWith = (options) => new BoardFiles(counting, options);
   }
 
-  /** Starts a board on `flashDir` (a new temporary folder when not given). */
-  static async start(workDir: string, flashDir = mkdtempSync(path.join(workDir, 'flash-'))): Promise<PtyBoard> {
-    const ptyPath = path.join(workDir, `pty-${Math.random().toString(36).slice(2)}`);
-    const child = spawn(process.execPath, [BOARD_CLI, '--pty', ptyPath, '--flash', flashDir, '--link', 'none'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      let stdout = '';
-      const timer = setTimeout(() => reject(new Error(`virtual board did not print "ready" within 20 s: ${stderr}`)), 20_000);
-      child.stdout?.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes('ready ')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`virtual board exited (${code}) before it was ready: ${stderr}`));
-      });
-    });
-    const transport = new SerialTransport(`serial://${ptyPath}`, ptyPath);
+  /** Starts a board on `flashDir` (a new temporary folder when not given) and connects. */
+  static async start(workDir: string, flashDir = mkdtempSync(path.join(workDir, 'flash-'))): Promise<FilesBoard> {
+    const board = await PtyBoard.start({ dir: workDir, ptyName: `pty-${Math.random().toString(36).slice(2)}`, flashDir });
+    const transport = new SerialTransport(`serial://${board.path}`, board.path);
     await transport.open();
-    return new PtyBoard(child, ptyPath, flashDir, transport, new RawRepl(transport));
+    return new FilesBoard(board, flashDir, transport, new RawRepl(transport));
   }
 
   /** Cuts the link the hard way: the board process dies. */
   kill(): Promise<void> {
-    if (this.process.exitCode !== null || this.process.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.process.once('exit', () => resolve());
-      this.process.kill('SIGKILL');
-    });
+    return this.board.stop('SIGKILL');
   }
 
   async stop(): Promise<void> {
     await this.transport.close().catch(() => undefined);
-    await this.kill();
+    await this.board.stop();
   }
 }
 

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { syncFolder, TEMP_SUFFIX } from '../src/files';
-import { makeWorkDir, PtyBoard, readTree, removeWorkDir } from './files-fixtures';
+import { makeWorkDir, FilesBoard, readTree, removeWorkDir } from './files-fixtures';
 
 let work: string;
-const boards: PtyBoard[] = [];
+const boards: FilesBoard[] = [];
 
 beforeAll(() => {
   work = makeWorkDir();
@@ -26,7 +26,7 @@ test('a link cut mid-transfer never leaves wrong content under a real name, and 
     }
     return readTree(local);
   };
-  const first = await PtyBoard.start(work);
+  const first = await FilesBoard.start(work);
   boards.push(first);
   const v1 = version(1);
   await syncFolder(first.files, local, '/app');
@@ -57,7 +57,7 @@ test('a link cut mid-transfer never leaves wrong content under a real name, and 
   expect([...flashAfterCut.keys()].some((rel) => rel.endsWith(TEMP_SUFFIX) || flashAfterCut.get(rel)?.equals(v1.get(rel) as Buffer))).toBe(true);
   await first.stop();
 
-  const second = await PtyBoard.start(work, first.flashDir);
+  const second = await FilesBoard.start(work, first.flashDir);
   boards.push(second);
   const resync = await syncFolder(second.files, local, '/app');
   expect(resync.added.length + resync.updated.length).toBeGreaterThan(0);

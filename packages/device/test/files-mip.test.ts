@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { mipInstall } from '../src/files';
-import { makeWorkDir, PtyBoard, removeWorkDir } from './files-fixtures';
+import { makeWorkDir, FilesBoard, removeWorkDir } from './files-fixtures';
 import { serveMipIndex, type MipIndexServer } from './helpers/mip-index';
 
 let work: string;
-let board: PtyBoard;
+let board: FilesBoard;
 let server: MipIndexServer;
 let index: string;
 
 beforeAll(async () => {
   work = makeWorkDir();
-  board = await PtyBoard.start(work);
+  board = await FilesBoard.start(work);
   const info = await board.files.info();
   server = await serveMipIndex(String(info.mpy & 0xff || 'py'));
   index = server.url;

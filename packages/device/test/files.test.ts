@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { copyFiles, syncFolder, TEMP_SUFFIX } from '../src/files';
-import { everyByteValue, makeWorkDir, PtyBoard, readTree, removeWorkDir } from './files-fixtures';
+import { everyByteValue, makeWorkDir, FilesBoard, readTree, removeWorkDir } from './files-fixtures';
 
 // One virtual board on a pty (link preset 'none') for the whole file, as a user's CLI would talk to it.
 let work: string;
-let board: PtyBoard;
+let board: FilesBoard;
 
 beforeAll(async () => {
   work = makeWorkDir();
-  board = await PtyBoard.start(work);
+  board = await FilesBoard.start(work);
 });
 
 afterAll(async () => {
