@@ -50,6 +50,7 @@ export class VirtualBoard {
   private readonly wedgeTimeoutMs: number;
   private readonly heapBytes: number;
   private cpu: BoardCpu | undefined;
+  private resetCause: ResetCause = 'power-on';
   private cpuReady: Promise<void> = Promise.resolve();
   private watchdog: NodeJS.Timeout | undefined;
   private timeOffsetMs = 0;
@@ -77,7 +78,7 @@ export class VirtualBoard {
   /** Resolves once the worker runs and the board is booting (boot output may still be flowing). */
   static async start(options: VirtualBoardOptions): Promise<VirtualBoard> {
     const board = new VirtualBoard(options);
-    await board.powerOn('power-on', '');
+    await board.powerOn({ resetBanner: '' });
     board.watchdog = setInterval(() => board.checkInterruptAnswered(), WATCHDOG_PERIOD_MS);
     board.watchdog.unref();
     return board;
@@ -117,28 +118,38 @@ export class VirtualBoard {
     if (cpu) await cpu.worker.terminate();
   }
 
-  private async reset(cause: ResetCause, banner: string): Promise<void> {
+  private async reset(cause: ResetCause, resetBanner: string): Promise<void> {
     const old = this.cpu;
     this.cpu = undefined;
     this.hostToBoard.clear();
     if (old) await old.worker.terminate();
     if (this.stopped) return;
-    await this.powerOn(cause, banner);
+    this.resetCause = cause;
+    await this.powerOn({ resetBanner });
     for (const listener of this.resetListeners) listener(cause);
   }
 
-  private powerOn(cause: ResetCause, resetBanner: string): Promise<void> {
-    const stdin = ByteRing.create(STDIN_RING_BYTES);
-    const output = ByteRing.create(OUTPUT_RING_BYTES);
+  /** A soft reset the old CPU could not do in place: same rings (no byte lost), same mode. */
+  private async continueSoftReset(old: BoardCpu, rawMode: boolean): Promise<void> {
+    this.cpu = undefined;
+    await old.worker.terminate();
+    if (this.stopped) return;
+    await this.powerOn({ resetBanner: '', rings: old, softResetIntoRawMode: rawMode });
+  }
+
+  private powerOn(start: { resetBanner: string; rings?: { stdin: ByteRing; output: ByteRing }; softResetIntoRawMode?: boolean }): Promise<void> {
+    const stdin = start.rings?.stdin ?? ByteRing.create(STDIN_RING_BYTES);
+    const output = start.rings?.output ?? ByteRing.create(OUTPUT_RING_BYTES);
     const workerData: BoardWorkerData = {
       name: this.name,
       flashDir: this.flashDir,
       heapBytes: this.heapBytes,
       stdinRing: stdin.buffer,
       outputRing: output.buffer,
-      resetCause: cause,
-      resetBanner,
+      resetCause: this.resetCause,
+      resetBanner: start.resetBanner,
       timeOffsetMs: this.timeOffsetMs,
+      softResetIntoRawMode: start.softResetIntoRawMode,
     };
     const worker = new Worker(WORKER_SCRIPT, { workerData });
     const cpu: BoardCpu = { worker, stdin, output };
@@ -151,6 +162,9 @@ export class VirtualBoard {
         } else if (message.type === 'reset-request') {
           this.timeOffsetMs = message.timeOffsetMs;
           void this.reset('machine.reset', '');
+        } else if (message.type === 'soft-reset-request') {
+          this.timeOffsetMs = message.timeOffsetMs;
+          void this.continueSoftReset(cpu, message.rawMode);
         } else if (message.type === 'fatal') {
           reject(new Error(`virtual board ${this.name} failed to start: ${message.message}`));
         }

@@ -6,6 +6,7 @@
  */
 import type { BoardIo } from './board-io';
 import type { MicroPythonInstance } from './emscripten';
+import type { MemoryCap } from './memory-cap';
 
 const CTRL_A = 0x01;
 const CTRL_B = 0x02;
@@ -35,7 +36,12 @@ export class BoardRuntime {
     private readonly mp: MicroPythonInstance,
     private readonly io: BoardIo,
     private readonly heapBytes: number,
-    private readonly installBoardModule: () => void,
+    private readonly memoryCap: MemoryCap,
+    private readonly platform: {
+      installBoardModule(): void;
+      /** Continues the soft reset in a fresh interpreter instance; never returns. */
+      softResetInFreshInstance(rawMode: boolean): never;
+    },
   ) {}
 
   /** True while Python code runs, so a received Ctrl-C must interrupt it. */
@@ -57,6 +63,15 @@ export class BoardRuntime {
   boot(): void {
     this.startInterpreter();
   }
+
+  /** The second half of a soft reset begun by the previous instance (see softReset). */
+  continueSoftReset(rawMode: boolean): void {
+    this.rawMode = rawMode;
+    this.rawModeToRestore = rawMode;
+    this.startInterpreter();
+  }
+
+  private rawModeToRestore = false;
 
   /** Never returns: the board runs until its worker is terminated. */
   runForever(): never {
@@ -133,6 +148,8 @@ export class BoardRuntime {
   private softReset(): void {
     this.io.writeText('MPY: soft reboot\r\n');
     this.io.flush();
+    // Heap areas of the old interpreter are never returned: past a size, start afresh.
+    if (this.memoryCap.needsFreshInstance()) this.platform.softResetInFreshInstance(this.rawMode);
     this.mp._module.ccall('mp_js_init', 'null', ['number', 'number'], [PYSTACK_WORDS, this.heapBytes]);
     this.mp._module.ccall('proxy_c_init', 'null', [], []);
     this.startInterpreter();
@@ -140,12 +157,25 @@ export class BoardRuntime {
 
   /** Board support, boot.py, main.py (friendly mode only), then the REPL's banner. */
   private startInterpreter(): void {
-    this.installBoardModule();
+    this.platform.installBoardModule();
     this.runPython("__import__('sys').path.insert(0, '/.board')\n__import__('_vb_startup')");
     this.runBootScript('boot.py');
     if (!this.rawMode) this.runBootScript('main.py');
-    this.mp.replInit();
+    if (this.rawMode && this.rawModeToRestore) this.restoreRawMode();
+    else this.mp.replInit();
     this.io.flush();
+  }
+
+  /**
+   * A fresh instance starts in friendly mode; one continuing a soft reset from raw
+   * mode comes up in raw mode, as the C code's surviving pyexec_mode_kind would have it.
+   */
+  private restoreRawMode(): void {
+    this.rawModeToRestore = false;
+    this.okToSwallow = Number.MAX_SAFE_INTEGER; // the friendly banner
+    this.mp.replInit();
+    this.okToSwallow = 2; // the "\r\n" before the raw banner
+    this.mp.replProcessChar(CTRL_A);
   }
 
   private runBootScript(name: string): void {

@@ -12,6 +12,7 @@ import { BoardIo } from './board-io';
 import { createBoardModule, type BoardClock } from './board-module';
 import { BoardRuntime } from './board-runtime';
 import { remapErrnoImports } from './errno';
+import { MemoryCap } from './memory-cap';
 import { mountHostFolderAsRoot } from './host-fs';
 import type { BoardWorkerData, ResetCause, WorkerMessage } from './protocol';
 
@@ -32,6 +33,7 @@ interface ImportHooks {
   output(bytes: Uint8Array): void;
   /** A read of stdin by the program: blocks, returns at most `max` bytes (none when interrupted). */
   readStdin(max: number): Uint8Array;
+  memoryCap: MemoryCap;
   clock: BoardClock;
 }
 
@@ -91,12 +93,15 @@ function interceptWasmImports(hooks: ImportHooks): void {
       return 0;
     };
     wrap('mp_js_ticks_ms', () => hooks.pollInterrupt());
+    const resizeHeap = env.emscripten_resize_heap as ImportFunction;
+    env.emscripten_resize_heap = (size: number) => (hooks.memoryCap.mayGrowTo(size) ? resizeHeap(size) : 0);
     env.mp_js_time_ms = () => {
       hooks.pollInterrupt();
       return Date.now() + hooks.clock.offsetMs;
     };
     const result = (await instantiate(source, imports)) as { instance: { exports: { memory: { buffer: ArrayBuffer } } } };
     memory = result.instance.exports.memory;
+    hooks.memoryCap.attach(memory);
     return result;
   };
 }
@@ -113,6 +118,7 @@ async function main(): Promise<void> {
   const data = workerData as BoardWorkerData;
   const clock: BoardClock = { offsetMs: data.timeOffsetMs };
   let runtime: BoardRuntime | undefined;
+  const memoryCap = new MemoryCap();
   const interrupts = {
     interruptEnabled: () => runtime?.interruptEnabled() ?? false,
     raiseKeyboardInterrupt: () => mp._module._mp_sched_keyboard_interrupt(),
@@ -125,36 +131,38 @@ async function main(): Promise<void> {
       io.flush();
     },
     readStdin: (max) => io.readForProgram(max),
+    memoryCap,
     clock,
   });
 
   const { loadMicroPython } = await import('@micropython/micropython-webassembly-pyscript/micropython.mjs');
-  const mp = await loadMicroPython({
-    heapsize: data.heapBytes,
-    linebuffer: false,
-  });
+  const mp = await loadMicroPython({ heapsize: data.heapBytes, linebuffer: false });
   mountHostFolderAsRoot(mp.FS, data.flashDir, readPythonSupport());
 
-  const installBoardModule = () =>
-    mp.registerJsModule(
-      '_board',
-      createBoardModule({
-        name: data.name,
-        flashDir: data.flashDir,
-        io,
-        clock,
-        resetCauseCode: RESET_CAUSE_CODES[data.resetCause],
-        requestHardReset: () => {
-          io.flush();
-          post({ type: 'reset-request', timeOffsetMs: clock.offsetMs });
-          for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
-        },
-      }),
-    );
-  runtime = new BoardRuntime(mp, io, data.heapBytes, installBoardModule);
+  const stopHere = (message: WorkerMessage): never => {
+    io.flush();
+    post(message);
+    for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // until terminated
+  };
+  runtime = new BoardRuntime(mp, io, data.heapBytes, memoryCap, {
+    installBoardModule: () =>
+      mp.registerJsModule(
+        '_board',
+        createBoardModule({
+          name: data.name,
+          flashDir: data.flashDir,
+          io,
+          clock,
+          resetCauseCode: RESET_CAUSE_CODES[data.resetCause],
+          requestHardReset: () => stopHere({ type: 'reset-request', timeOffsetMs: clock.offsetMs }),
+        }),
+      ),
+    softResetInFreshInstance: (rawMode) => stopHere({ type: 'soft-reset-request', timeOffsetMs: clock.offsetMs, rawMode }),
+  });
   io.writeText(data.resetBanner);
   post({ type: 'ready' });
-  runtime.boot();
+  if (data.softResetIntoRawMode === undefined) runtime.boot();
+  else runtime.continueSoftReset(data.softResetIntoRawMode);
   runtime.runForever();
 }
 

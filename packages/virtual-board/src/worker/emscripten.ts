@@ -40,6 +40,7 @@ export interface EmscriptenModule {
   ccall(name: string, returnType: string | null, argTypes: string[], args: unknown[]): unknown;
   _mp_hal_get_interrupt_char(): number;
   _mp_sched_keyboard_interrupt(): void;
+  _malloc(size: number): number;
 }
 
 export interface MicroPythonInstance {

@@ -12,9 +12,12 @@ export interface BoardWorkerData {
   resetBanner: string;
   /** Wall-clock offset set through machine.RTC, kept across machine.reset(). */
   timeOffsetMs: number;
+  /** Set when this CPU continues a soft reset of the previous one (whose memory had grown too much). */
+  softResetIntoRawMode?: boolean;
 }
 
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'reset-request'; timeOffsetMs: number }
+  | { type: 'soft-reset-request'; timeOffsetMs: number; rawMode: boolean }
   | { type: 'fatal'; message: string };
