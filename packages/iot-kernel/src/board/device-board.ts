@@ -57,14 +57,26 @@ export class DeviceBoardSession implements BoardSession {
     // Blank lines in front make the board's line numbers the cell's line numbers.
     const cellCode = '\n'.repeat(firstLine - 1) + code;
     this.definitions.record(cellCode, context.executionCount);
-    const result = await this.whilePresent(() =>
-      this.device.exec(cellCode, {
-        onStdout: (text) => context.stdout(text),
-        onInput: (prompt) => context.input(prompt),
-        signal: context.signal,
-      }),
-    );
-    if (result.exception) throw boardCellError(result.exception, { code: cellCode, executionCount: context.executionCount }, this.definitions);
+    // When input() cannot be answered (no stdin in this frontend, stop pressed), the board code
+    // is stopped as by the stop button (Ctrl-C until it ends); the cell fails with the reason.
+    const stop = new AbortController();
+    const stopWithCell = () => stop.abort(context.signal.reason);
+    if (context.signal.aborted) stopWithCell();
+    else context.signal.addEventListener('abort', stopWithCell, { once: true });
+    let inputFailure: unknown;
+    const onInput = (prompt: string) =>
+      context.input(prompt).catch((error: unknown) => {
+        inputFailure = error;
+        stop.abort(error);
+        throw error;
+      });
+    try {
+      const result = await this.whilePresent(() => this.device.exec(cellCode, { onStdout: (text) => context.stdout(text), onInput, signal: stop.signal }));
+      if (inputFailure) throw inputFailure;
+      if (result.exception) throw boardCellError(result.exception, { code: cellCode, executionCount: context.executionCount }, this.definitions);
+    } finally {
+      context.signal.removeEventListener('abort', stopWithCell);
+    }
   }
 
   /** Runs a device operation (info, reset, time...) for a magic, with the same presence rules as cells. */
