@@ -10,6 +10,6 @@ export function createTransport(url: string): Transport {
     case 'serial':
       return new SerialTransport(address.url, address.path, address.baud);
     case 'virtual':
-      return new VirtualTransport(address.url, address.name);
+      return new VirtualTransport(address.url, address.name, address.link ? { link: address.link } : {});
   }
 }

@@ -1,7 +1,11 @@
 /** A board address, parsed once for everything that opens or lists boards. */
 export type DeviceAddress =
   | { kind: 'serial'; path: string; baud: number; url: string }
-  | { kind: 'virtual'; name: string; url: string };
+  | { kind: 'virtual'; name: string; url: string; link?: VirtualLink };
+
+/** The virtual board's link models (see @ide49/virtual-board LINK_PRESETS): `virtual://NAME?link=uart115200`. */
+const VIRTUAL_LINKS = ['none', 'uart115200', 'usb-cdc'] as const;
+export type VirtualLink = (typeof VIRTUAL_LINKS)[number];
 
 export const DEFAULT_BAUD = 115200;
 
@@ -15,12 +19,13 @@ export class UnsupportedDeviceUrlError extends Error {
 
 /**
  * Parses `serial:///dev/ttyACM0`, a bare `/dev/...` path, `virtual://NAME`, each with an
- * optional `?baud=N`. `ws://` and `ble://` are recognised and refused (a later version
+ * optional `?baud=N` (serial) or `?link=uart115200|usb-cdc|none` (virtual: the wire it models). `ws://` and `ble://` are recognised and refused (a later version
  * adds them). The returned `url` is the canonical spelling.
  */
 export function parseDeviceUrl(text: string): DeviceAddress {
   const [base, query = ''] = splitOnce(text.trim(), '?');
-  const baud = parseBaud(new URLSearchParams(query).get('baud'), text);
+  const params = new URLSearchParams(query);
+  const baud = parseBaud(params.get('baud'), text);
   if (base.startsWith('/')) return serial(base, baud);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(base);
   if (!scheme) {
@@ -33,7 +38,7 @@ export function parseDeviceUrl(text: string): DeviceAddress {
       return serial(rest, baud);
     case 'virtual':
       if (!/^[\w.-]+$/.test(rest)) throw new UnsupportedDeviceUrlError(`virtual board names use letters, digits, '.', '_' and '-' (got ${JSON.stringify(rest)})`);
-      return { kind: 'virtual', name: rest, url: `virtual://${rest}` };
+      return virtual(rest, params.get('link'));
     case 'ws':
     case 'wss':
       throw new UnsupportedDeviceUrlError(`WebREPL (${protocol}://) is not supported yet; connect the board by USB (serial:///dev/ttyACM0)`);
@@ -46,6 +51,12 @@ export function parseDeviceUrl(text: string): DeviceAddress {
 
 function serial(path: string, baud: number): DeviceAddress {
   return { kind: 'serial', path, baud, url: baud === DEFAULT_BAUD ? `serial://${path}` : `serial://${path}?baud=${baud}` };
+}
+
+function virtual(name: string, link: string | null): DeviceAddress {
+  if (link === null) return { kind: 'virtual', name, url: `virtual://${name}` };
+  if (!(VIRTUAL_LINKS as readonly string[]).includes(link)) throw new UnsupportedDeviceUrlError(`unknown link ${JSON.stringify(link)} for virtual://${name}: use one of ${VIRTUAL_LINKS.join(', ')}`);
+  return { kind: 'virtual', name, url: `virtual://${name}?link=${link}`, link: link as VirtualLink };
 }
 
 function parseBaud(value: string | null, text: string): number {
