@@ -28,6 +28,10 @@ const BUFFER_WIRE_MS = 25;
 const BITS_PER_BYTE = 10;
 /** Deliveries closer together than this are batched into one timer. */
 const MIN_TIMER_MS = 1;
+/** In flight at most this much, the rest of a message is delivered at its exact arrival time. */
+const PRECISE_TAIL_BYTES = 256;
+/** How long before such an arrival the timer hands over to waiting on the event loop. */
+const PRECISE_WAIT_MS = 1.5;
 
 export function resolveLinkSettings(link: LinkPreset | LinkSettings | undefined): Required<LinkSettings> {
   const settings = typeof link === 'string' ? LINK_PRESETS[link] : (link ?? LINK_PRESETS.none);
@@ -115,19 +119,35 @@ export class LinkDirection {
     this.schedule();
   }
 
+  /** When the byte at `index` of `chunk` has crossed the wire and the latency. */
+  private arrivalOf(chunk: InFlight, index: number): number {
+    return chunk.start + index * this.msPerByte + this.settings.latencyMs;
+  }
+
+  /**
+   * Streams are delivered in timer-sized batches (arrival times stay exact because they
+   * are cumulative). The tail of a message (little left in flight) is delivered whole,
+   * at its exact arrival time: the last stretch is waited out on the event loop rather
+   * than rounded up to the next timer tick, so round trips keep the link's timing.
+   */
   private schedule(): void {
     if (this.cancelTimer || this.waitingForSink || this.closed || this.queue.length === 0) return;
-    const head = this.queue[0];
-    const nextArrival = head.start + head.delivered * this.msPerByte + this.settings.latencyMs;
-    const delay = nextArrival - performance.now();
-    if (delay <= 0 && this.msPerByte === 0 && this.settings.latencyMs === 0) {
-      // Unthrottled: deliver on the next turn of the event loop, not after a 1 ms timer.
-      const immediate = setImmediate(() => this.deliver());
-      this.cancelTimer = () => clearImmediate(immediate);
+    const tail = this.inFlightBytes <= PRECISE_TAIL_BYTES;
+    const last = this.queue[this.queue.length - 1];
+    const due = tail ? this.arrivalOf(last, last.bytes.length - 1) : this.arrivalOf(this.queue[0], this.queue[0].delivered);
+    const delay = due - performance.now();
+    if (delay > (tail ? PRECISE_WAIT_MS : 0)) {
+      const timeout = setTimeout(() => this.deliver(), Math.max(MIN_TIMER_MS, tail ? delay - PRECISE_WAIT_MS : delay));
+      this.cancelTimer = () => clearTimeout(timeout);
       return;
     }
-    const timeout = setTimeout(() => this.deliver(), Math.max(MIN_TIMER_MS, delay));
-    this.cancelTimer = () => clearTimeout(timeout);
+    const immediate = setImmediate(() => (performance.now() >= due ? this.deliver() : this.pollUntil(due)));
+    this.cancelTimer = () => clearImmediate(immediate);
+  }
+
+  private pollUntil(due: number): void {
+    const immediate = setImmediate(() => (performance.now() >= due ? this.deliver() : this.pollUntil(due)));
+    this.cancelTimer = () => clearImmediate(immediate);
   }
 
   private deliver(): void {
@@ -135,7 +155,7 @@ export class LinkDirection {
     const arrivedBy = performance.now() - this.settings.latencyMs;
     while (this.queue.length > 0) {
       const head = this.queue[0];
-      const arrived = this.msPerByte === 0 ? head.bytes.length : Math.min(head.bytes.length, Math.floor((arrivedBy - head.start) / this.msPerByte) + 1);
+      const arrived = this.msPerByte === 0 ? head.bytes.length : Math.min(head.bytes.length, Math.floor((arrivedBy - head.start) / this.msPerByte + 1e-9) + 1);
       if (arrived <= head.delivered) break;
       const accepted = this.sink.accept(head.bytes.subarray(head.delivered, arrived));
       head.delivered += accepted;

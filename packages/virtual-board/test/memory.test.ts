@@ -6,7 +6,7 @@ describe('memory of the virtual board', () => {
 
   test('a runaway allocation ends in MemoryError, and a soft reset (kept in raw mode) gives the memory back', async () => {
     t = await startInRawRepl();
-    const [out, err] = await t.exec('l = []\ntry:\n while True:\n  l.append(bytearray(100000))\nexcept MemoryError:\n print("MemoryError", len(l) > 100)');
+    const [out, err] = await t.exec('l = []\ntry:\n while True:\n  l.append(bytearray(1_000_000))\nexcept MemoryError:\n print("MemoryError", len(l) > 10)');
     expect([out, err]).toEqual(['MemoryError True\r\n', '']);
     await t.send('\x04');
     expect(await t.out.readUntil(RAW_BANNER.slice(2), 20000)).toBe(`OK\r\nMPY: soft reboot\r\n${RAW_BANNER.slice(2)}`);
