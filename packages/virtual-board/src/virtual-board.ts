@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { ByteRing } from './byte-ring';
 import { defaultFlashDir } from './flash-dir';
 import { LinkDirection, resolveLinkSettings, type LinkPreset, type LinkSettings } from './link';
-import type { BoardWorkerData, ResetCause, WorkerMessage } from './worker/protocol';
+import { ACTIVITY_HEARTBEAT, ACTIVITY_SLOTS, ACTIVITY_WAITING, type BoardWorkerData, type ResetCause, type WorkerMessage } from './worker/protocol';
 
 export type { ResetCause } from './worker/protocol';
 
@@ -31,13 +31,20 @@ const WATCHDOG_PERIOD_MS = 100;
 const CTRL_C = 0x03;
 const WORKER_SCRIPT = path.join(__dirname, 'worker', 'board-worker.js');
 
-/** One running worker and the rings it was given. */
+/** One running worker and the shared memory it was given. */
 interface BoardCpu {
   worker: Worker;
   stdin: ByteRing;
   output: ByteRing;
-  /** Stream position of the oldest Ctrl-C delivered and not yet taken by the board. */
-  pendingInterrupt?: { position: number; since: number };
+  activity: Int32Array;
+  /** The oldest Ctrl-C delivered and not yet taken by the board, and since when it is ignored. */
+  pendingInterrupt?: { position: number; since: number; heartbeat: number };
+}
+
+interface PowerOn {
+  resetBanner: string;
+  /** A soft reset continued in a fresh worker keeps the rings (no byte lost) and the REPL mode. */
+  continuing?: { cpu: BoardCpu; rawMode: boolean };
 }
 
 export class VirtualBoard {
@@ -49,9 +56,14 @@ export class VirtualBoard {
   private readonly resetListeners = new Set<(cause: ResetCause) => void>();
   private readonly wedgeTimeoutMs: number;
   private readonly heapBytes: number;
+  /** The CPU taking bytes, once its worker reported ready. */
   private cpu: BoardCpu | undefined;
+  /** The newest worker, ready or still starting (stop() must end it either way). */
+  private worker: Worker | undefined;
+  private cpuArrived = deferred();
+  /** Resets run one after another (a watchdog reset may meet a machine.reset()). */
+  private lifecycle: Promise<void> = Promise.resolve();
   private resetCause: ResetCause = 'power-on';
-  private cpuReady: Promise<void> = Promise.resolve();
   private watchdog: NodeJS.Timeout | undefined;
   private timeOffsetMs = 0;
   private stopped = false;
@@ -113,50 +125,74 @@ export class VirtualBoard {
     if (this.watchdog) clearInterval(this.watchdog);
     this.hostToBoard.close();
     this.boardToHost.close();
-    const cpu = this.cpu;
     this.cpu = undefined;
-    if (cpu) await cpu.worker.terminate();
+    this.cpuArrived.resolve();
+    await this.worker?.terminate();
   }
 
-  private async reset(cause: ResetCause, resetBanner: string): Promise<void> {
-    const old = this.cpu;
-    this.cpu = undefined;
-    this.hostToBoard.clear();
-    if (old) await old.worker.terminate();
-    if (this.stopped) return;
-    this.resetCause = cause;
-    await this.powerOn({ resetBanner });
-    for (const listener of this.resetListeners) listener(cause);
+  private reset(cause: ResetCause, resetBanner: string): Promise<void> {
+    this.detachCpu();
+    this.hostToBoard.clear(); // bytes on their way into a board that resets are lost; later ones wait for it
+    return this.inTurn(async () => {
+      await this.takeCpuAway();
+      this.resetCause = cause;
+      await this.powerOn({ resetBanner });
+      for (const listener of this.resetListeners) listener(cause);
+    });
   }
 
-  /** A soft reset the old CPU could not do in place: same rings (no byte lost), same mode. */
-  private async continueSoftReset(old: BoardCpu, rawMode: boolean): Promise<void> {
-    this.cpu = undefined;
-    await old.worker.terminate();
-    if (this.stopped) return;
-    await this.powerOn({ resetBanner: '', rings: old, softResetIntoRawMode: rawMode });
+  private continueSoftReset(cpu: BoardCpu, rawMode: boolean): Promise<void> {
+    this.detachCpu();
+    return this.inTurn(async () => {
+      await this.takeCpuAway();
+      await this.powerOn({ resetBanner: '', continuing: { cpu, rawMode } });
+    });
   }
 
-  private powerOn(start: { resetBanner: string; rings?: { stdin: ByteRing; output: ByteRing }; softResetIntoRawMode?: boolean }): Promise<void> {
-    const stdin = start.rings?.stdin ?? ByteRing.create(STDIN_RING_BYTES);
-    const output = start.rings?.output ?? ByteRing.create(OUTPUT_RING_BYTES);
+  private inTurn(step: () => Promise<void>): Promise<void> {
+    const turn = this.lifecycle.then(() => (this.stopped ? undefined : step()));
+    this.lifecycle = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** From now on, input waits for the next CPU. */
+  private detachCpu(): void {
+    if (!this.cpu) return;
+    this.cpu = undefined;
+    this.cpuArrived = deferred();
+  }
+
+  private async takeCpuAway(): Promise<void> {
+    this.detachCpu();
+    await this.worker?.terminate();
+  }
+
+  private powerOn(start: PowerOn): Promise<void> {
+    const old = start.continuing?.cpu;
+    const stdin = old?.stdin ?? ByteRing.create(STDIN_RING_BYTES);
+    const output = old?.output ?? ByteRing.create(OUTPUT_RING_BYTES);
+    const activity = new SharedArrayBuffer(ACTIVITY_SLOTS * Int32Array.BYTES_PER_ELEMENT);
     const workerData: BoardWorkerData = {
       name: this.name,
       flashDir: this.flashDir,
       heapBytes: this.heapBytes,
       stdinRing: stdin.buffer,
       outputRing: output.buffer,
+      activity,
       resetCause: this.resetCause,
       resetBanner: start.resetBanner,
       timeOffsetMs: this.timeOffsetMs,
-      softResetIntoRawMode: start.softResetIntoRawMode,
+      softResetIntoRawMode: start.continuing?.rawMode,
     };
     const worker = new Worker(WORKER_SCRIPT, { workerData });
-    const cpu: BoardCpu = { worker, stdin, output };
-    this.cpuReady = new Promise<void>((resolve, reject) => {
+    this.worker = worker;
+    const cpu: BoardCpu = { worker, stdin, output, activity: new Int32Array(activity) };
+    return new Promise<void>((resolve, reject) => {
       worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'ready') {
+          if (this.stopped) return resolve();
           this.cpu = cpu;
+          this.cpuArrived.resolve();
           void this.pumpOutput(cpu);
           resolve();
         } else if (message.type === 'reset-request') {
@@ -169,12 +205,12 @@ export class VirtualBoard {
           reject(new Error(`virtual board ${this.name} failed to start: ${message.message}`));
         }
       });
+      worker.on('exit', () => (this.stopped ? resolve() : reject(new Error(`virtual board ${this.name}: its worker exited while starting`))));
       worker.on('error', (error) => {
         if (this.cpu !== cpu) return reject(error);
         void this.reset('crashed', `\r\nvirtual board: the interpreter crashed (${error.message}); hard reset\r\n`);
       });
     });
-    return this.cpuReady;
   }
 
   /** Moves the board's output into the board→host link, as fast as the link takes it. */
@@ -195,21 +231,24 @@ export class VirtualBoard {
     const accepted = cpu.stdin.write(chunk);
     if (!cpu.pendingInterrupt) {
       const at = chunk.subarray(0, accepted).indexOf(CTRL_C);
-      if (at >= 0) cpu.pendingInterrupt = { position: (start + at) | 0, since: performance.now() };
+      if (at >= 0) cpu.pendingInterrupt = { position: (start + at) | 0, since: performance.now(), heartbeat: Atomics.load(cpu.activity, ACTIVITY_HEARTBEAT) };
     }
     return accepted;
   }
 
+  /** Resolves when the board may take more input: space in its ring, or a CPU again after a reset. */
   private async whenBoardCanReceive(): Promise<void> {
     const cpu = this.cpu;
-    if (!cpu) return this.cpuReady.catch(() => undefined);
+    if (!cpu) return this.cpuArrived.promise;
     await cpu.stdin.whenSpace();
   }
 
   /**
    * A board interrupts code by polling; pure compute loops never poll. A Ctrl-C the
-   * board has not even taken from its receive buffer within wedgeTimeoutMs means it
-   * is stuck: reset it, saying so, as a watchdog would.
+   * board has not taken from its receive buffer, while it neither waited nor called
+   * into the runtime for wedgeTimeoutMs, means it is stuck: reset it, saying so, as a
+   * watchdog would. (A board that ignores Ctrl-C by choice, micropython.kbd_intr(-1),
+   * still waits or calls into the runtime, and is left alone.)
    */
   private checkInterruptAnswered(): void {
     const cpu = this.cpu;
@@ -219,8 +258,21 @@ export class VirtualBoard {
       cpu.pendingInterrupt = undefined;
       return;
     }
+    const heartbeat = Atomics.load(cpu.activity, ACTIVITY_HEARTBEAT);
+    if (heartbeat !== pending.heartbeat || Atomics.load(cpu.activity, ACTIVITY_WAITING) === 1) {
+      pending.heartbeat = heartbeat;
+      pending.since = performance.now();
+      return;
+    }
     if (performance.now() - pending.since < this.wedgeTimeoutMs) return;
+    cpu.pendingInterrupt = undefined;
     const seconds = (this.wedgeTimeoutMs / 1000).toFixed(1);
     void this.reset('wedged', `\r\nvirtual board: Ctrl-C not answered for ${seconds} s (a compute loop cannot be interrupted); hard reset\r\n`);
   }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }

@@ -21,6 +21,33 @@ describe('a board stuck in a compute loop', () => {
     expect(await t.out.readUntil('>>> ')).toBe('print(6*7)\r\n42\r\n>>> ');
   });
 
+  test('a program that turned Ctrl-C off (kbd_intr(-1)) and keeps sleeping is left running', async () => {
+    t = await startInRawRepl({ wedgeTimeoutMs: 500 });
+    const resets: string[] = [];
+    t.board.onReset((cause) => resets.push(cause));
+    await t.send('import micropython, time\nmicropython.kbd_intr(-1)\nfor i in range(15):\n time.sleep_ms(100)\nprint("done")\x04');
+    await t.out.readUntil('OK');
+    await t.send('\x03');
+    expect(await t.out.readUntil('\x04>', 5000)).toBe('done\r\n\x04\x04>');
+    expect(resets).toEqual([]);
+  });
+
+  test('bytes written while the board resets reach the new board', async () => {
+    t = await startInRawRepl();
+    const reset = t.board.hardReset();
+    const written = t.board.write(Buffer.from('\r\x03print(123)\r'));
+    await reset;
+    await written;
+    expect(await t.out.readUntil('123\r\n>>> ')).toContain('print(123)\r\n123\r\n>>> ');
+  });
+
+  test('stop() during a reset ends everything', async () => {
+    t = await startInRawRepl();
+    const reset = t.board.hardReset();
+    await t.board.stop();
+    await reset;
+  });
+
   test('a hard reset request (hardReset) restarts the board with its banner', async () => {
     t = await startInRawRepl();
     await t.send('while True:\n pass\x04');

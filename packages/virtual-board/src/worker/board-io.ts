@@ -5,6 +5,7 @@
  * KeyboardInterrupt instead of being queued).
  */
 import { ByteRing } from '../byte-ring';
+import { ACTIVITY_HEARTBEAT, ACTIVITY_WAITING } from './protocol';
 
 const CTRL_C = 0x03;
 const LF = 0x0a;
@@ -29,8 +30,19 @@ export class BoardIo {
   constructor(
     private readonly stdin: ByteRing,
     private readonly output: ByteRing,
+    private readonly activity: Int32Array,
     private readonly interrupts: InterruptTarget,
   ) {}
+
+  /** Blocks in `wait`, telling the watchdog this board is waiting, not stuck. */
+  private waiting(wait: () => void): void {
+    Atomics.store(this.activity, ACTIVITY_WAITING, 1);
+    try {
+      wait();
+    } finally {
+      Atomics.store(this.activity, ACTIVITY_WAITING, 0);
+    }
+  }
 
   /** Blocks until a byte is received. */
   readByte(): number {
@@ -38,7 +50,7 @@ export class BoardIo {
       const byte = this.tryReadByte();
       if (byte !== undefined) return byte;
       this.flush();
-      this.stdin.waitForData(IDLE_WAIT_MS);
+      this.waiting(() => this.stdin.waitForData(IDLE_WAIT_MS));
     }
   }
 
@@ -58,7 +70,7 @@ export class BoardIo {
       const fresh = this.stdin.read(max - queued.length);
       if (queued.length + fresh.length > 0) return Uint8Array.from([...queued, ...fresh]);
       this.flush();
-      this.stdin.waitForData(IDLE_WAIT_MS);
+      this.waiting(() => this.stdin.waitForData(IDLE_WAIT_MS));
     }
   }
 
@@ -81,6 +93,7 @@ export class BoardIo {
    * Returns true when an interrupt was raised.
    */
   pollInterrupt(): boolean {
+    Atomics.add(this.activity, ACTIVITY_HEARTBEAT, 1);
     if (this.stdin.available() === 0 || !this.interrupts.interruptEnabled()) return false;
     let interrupted = false;
     while (this.stdin.available() > 0 && this.received.length - this.receivedHead < RECEIVE_QUEUE_LIMIT) {
@@ -101,7 +114,7 @@ export class BoardIo {
       if (this.pollInterrupt()) return;
       const left = deadline - performance.now();
       if (left <= 0) return;
-      this.stdin.waitForNewData(left);
+      this.waiting(() => this.stdin.waitForNewData(left));
     }
   }
 
@@ -142,7 +155,7 @@ export class BoardIo {
     while (offset < this.transmitLength) {
       offset += this.output.write(this.transmit.subarray(offset, this.transmitLength));
       if (offset < this.transmitLength) {
-        this.output.waitForSpace(50);
+        this.waiting(() => this.output.waitForSpace(50));
         this.pollInterrupt();
       }
     }

@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     interruptEnabled: () => runtime?.interruptEnabled() ?? false,
     raiseKeyboardInterrupt: () => mp._module._mp_sched_keyboard_interrupt(),
   };
-  const io = new BoardIo(new ByteRing(data.stdinRing), new ByteRing(data.outputRing), interrupts);
+  const io = new BoardIo(new ByteRing(data.stdinRing), new ByteRing(data.outputRing), new Int32Array(data.activity), interrupts);
   interceptWasmImports({
     pollInterrupt: () => io.pollInterrupt(),
     output: (bytes) => {
