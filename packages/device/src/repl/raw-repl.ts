@@ -214,7 +214,7 @@ export class RawRepl implements CodeRunner {
     const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
     const stopInterrupting = this.interruptOnAbort(options.signal);
     try {
-      await this.sendCode(typeof code === 'string' ? Buffer.from(code, 'utf8') : Buffer.from(code.buffer, code.byteOffset, code.byteLength));
+      await this.sendCode(typeof code === 'string' ? Buffer.from(code, 'utf8') : Buffer.from(code.buffer, code.byteOffset, code.byteLength), options.signal);
       return await this.readOutput(options, deadline);
     } catch (error) {
       this.forgetState();
@@ -225,11 +225,11 @@ export class RawRepl implements CodeRunner {
     }
   }
 
-  private async sendCode(code: Buffer): Promise<void> {
+  private async sendCode(code: Buffer, signal?: AbortSignal): Promise<void> {
     const usePaste = this.options.rawPaste === 'always' || (this.options.rawPaste === 'auto' && code.length > PLAIN_RAW_CHUNK);
     if (usePaste && this.rawPasteSupported !== false) {
       const window = await this.requestRawPaste();
-      if (window !== undefined) return this.sendRawPaste(code, window);
+      if (window !== undefined) return this.sendRawPaste(code, window, signal);
     }
     await this.sendPlainRaw(code);
   }
@@ -251,7 +251,12 @@ export class RawRepl implements CodeRunner {
     return undefined;
   }
 
-  private async sendRawPaste(code: Buffer, window: number): Promise<void> {
+  /**
+   * After a stop (its Ctrl-C is on the way) no more code and no closing \x04 go out: the
+   * board ends the paste with \x04 and reports KeyboardInterrupt, and anything sent after
+   * that would reach its raw prompt as the next command.
+   */
+  private async sendRawPaste(code: Buffer, window: number, signal?: AbortSignal): Promise<void> {
     let credit = window;
     let boardEnded = false;
     const readFlowControl = (wait: boolean) =>
@@ -269,11 +274,15 @@ export class RawRepl implements CodeRunner {
       );
     for (let offset = 0; offset < code.length && !boardEnded; ) {
       await readFlowControl(credit === 0);
-      if (boardEnded) break;
+      if (boardEnded || signal?.aborted) break;
       const chunk = code.subarray(offset, offset + credit);
       await this.write(chunk);
       offset += chunk.length;
       credit -= chunk.length;
+    }
+    if (signal?.aborted) {
+      while (!boardEnded) await readFlowControl(true);
+      return;
     }
     await this.write(Uint8Array.of(CTRL_D));
     if (boardEnded) return; // the board stopped taking code (e.g. a compile error); its \x04 was the end
