@@ -82,6 +82,14 @@ describe('machine, time and stdin of the virtual board', () => {
     expect(await t.exec('import binascii\nprint(binascii.a2b_base64("QUJD"), binascii.hexlify(b"\\x01\\xff"))')).toEqual(["b'ABC' b'01ff'\r\n", '']);
   });
 
+  test('select.poll on stdin reports input only when some is waiting', async () => {
+    t = await startInRawRepl();
+    await t.send('import select, sys\np = select.poll()\np.register(sys.stdin, select.POLLIN)\nprint(p.poll(0))\nprint(len(p.poll(5000)), sys.stdin.read(1))\x04');
+    expect(await t.out.readUntil('[]\r\n')).toBe('OK[]\r\n');
+    await t.send('z');
+    expect(await t.out.readUntil('\x04>')).toBe('1 z\r\n\x04\x04>');
+  });
+
   test('Ctrl-C interrupts input()', async () => {
     t = await startTestBoard();
     await t.send('input()\r');

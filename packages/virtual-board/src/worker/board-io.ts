@@ -74,6 +74,11 @@ export class BoardIo {
     }
   }
 
+  hasInput(): boolean {
+    this.pollInterrupt();
+    return this.receivedHead < this.received.length || this.stdin.available() > 0;
+  }
+
   tryReadByte(): number | undefined {
     if (this.receivedHead < this.received.length) {
       const byte = this.received[this.receivedHead++];

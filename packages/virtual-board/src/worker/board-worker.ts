@@ -22,6 +22,8 @@ const RESET_CAUSE_CODES: Record<ResetCause, number> = { 'power-on': 1, 'hard-res
 const STDIN_FD = 0;
 const STDOUT_FD = 1;
 const STDERR_FD = 2;
+const POLLFD_BYTES = 8;
+const POLLIN = 1;
 
 type ImportFunction = (...args: number[]) => number;
 type Instantiate = (source: unknown, imports: Record<string, Record<string, unknown>>) => Promise<unknown>;
@@ -34,6 +36,8 @@ interface ImportHooks {
   /** A read of stdin by the program: blocks, returns at most `max` bytes (none when interrupted). */
   readStdin(max: number): Uint8Array;
   memoryCap: MemoryCap;
+  /** True when received bytes wait to be read (what poll() reports for stdin). */
+  stdinReady(): boolean;
   clock: BoardClock;
 }
 
@@ -92,6 +96,23 @@ function interceptWasmImports(hooks: ImportHooks): void {
       hooks.pollInterrupt();
       return 0;
     };
+    // poll() on stdin says whether input is waiting (Emscripten's terminal always says yes).
+    const poll = env.__syscall_poll as ImportFunction;
+    env.__syscall_poll = (fds: number, nfds: number, timeout: number) => {
+      let ready = poll(fds, nfds, timeout);
+      if (ready < 0) return ready;
+      const words = new Int32Array(memory!.buffer);
+      const halves = new Int16Array(memory!.buffer);
+      for (let i = 0; i < nfds; i++) {
+        const entry = fds + POLLFD_BYTES * i;
+        if (words[entry >> 2] !== STDIN_FD) continue;
+        const before = halves[(entry + 6) >> 1];
+        const after = hooks.stdinReady() ? before | (halves[(entry + 4) >> 1] & POLLIN) : before & ~POLLIN;
+        halves[(entry + 6) >> 1] = after;
+        ready += Number(after !== 0) - Number(before !== 0);
+      }
+      return ready;
+    };
     wrap('mp_js_ticks_ms', () => hooks.pollInterrupt());
     const resizeHeap = env.emscripten_resize_heap as ImportFunction;
     env.emscripten_resize_heap = (size: number) => (hooks.memoryCap.mayGrowTo(size) ? resizeHeap(size) : 0);
@@ -131,6 +152,7 @@ async function main(): Promise<void> {
       io.flush();
     },
     readStdin: (max) => io.readForProgram(max),
+    stdinReady: () => io.hasInput(),
     memoryCap,
     clock,
   });
