@@ -20,3 +20,11 @@ def sleep(seconds):
 
 def sleep_us(us):
     sleep_ms(us / 1000)
+
+
+def ticks_us():
+    # The build derives microseconds from its millisecond clock; boards count real µs.
+    return _board.ticks_us()
+
+
+ticks_cpu = ticks_us

@@ -111,6 +111,18 @@ describe('the REPL, byte for byte as a board speaks it', () => {
     expect(await t.out.readUntil('>>> ')).toContain("NameError: name 'x' isn't defined");
   });
 
+  test('a main.py that never ends is interrupted by Ctrl-C, then the REPL comes', async () => {
+    t = await startInRawRepl();
+    await t.exec('open("main.py", "w").write("import time\\nwhile True:\\n    time.sleep_ms(50)\\n")');
+    await t.send('\x02');
+    await t.out.readUntil('>>> ');
+    await t.send('\x04');
+    await t.out.readUntil('MPY: soft reboot\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await t.send('\x03');
+    expect(await t.out.readUntil('>>> ')).toMatch(/^Traceback \(most recent call last\):\r\n(.*\r\n)*KeyboardInterrupt: \r\n\r\nMicroPython v1\.27\.0/);
+  });
+
   test('soft reset from the raw REPL keeps raw mode and skips main.py', async () => {
     t = await startInRawRepl();
     await t.exec('open("boot.py", "w").write("print(\'boot ran\')")\nopen("main.py", "w").write("print(\'main ran\')")');

@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BoardIo } from './board-io';
 
+/** time.ticks_* wrap at 2**30, as on 32-bit boards (MicroPython's small-int range). */
+const TICKS_MASK = 2 ** 30 - 1;
 const FLASH_BLOCK = 4096;
 const FLASH_BYTES = 2 * 1024 * 1024;
 export const MICROPYTHON_RELEASE = '1.27.0';
@@ -35,6 +37,7 @@ export function createBoardModule(context: BoardModuleContext): Record<string, (
     reset_cause: () => context.resetCauseCode,
     statvfs: () => flashStatvfs(context.flashDir).join(','),
     uname: () => ['virtual', 'virtual', MICROPYTHON_RELEASE, MICROPYTHON_VERSION, BOARD_MACHINE].join('\x00'),
+    ticks_us: () => Math.floor(performance.now() * 1000) & TICKS_MASK,
     set_time_ms: (ms: string) => {
       context.clock.offsetMs = Number(ms) - Date.now();
     },
