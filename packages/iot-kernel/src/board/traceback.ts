@@ -32,15 +32,14 @@ export interface RunningCell {
  * `Cell In[5], line 3` with the source line underneath when it is this cell's; frames in
  * files on the board stay as the board printed them.
  */
-export function boardCellError(exception: BoardException, cell?: RunningCell, definitions?: CellDefinitions): CellError {
-  if (!cell) return new CellError(exception.type, exception.message, exception.traceback);
+export function boardCellError(exception: BoardException, cell: RunningCell, definitions: CellDefinitions): CellError {
   const lines = cell.code.split('\n');
   const traceback = exception.traceback.flatMap((line) => {
     const frame = STDIN_FRAME.exec(line);
     if (!frame) return [line];
     const [, indent, lineText, functionName] = frame;
     const inModule = functionName === '<module>';
-    const count = inModule ? cell.executionCount : definitions?.cellDefining(functionName);
+    const count = inModule ? cell.executionCount : definitions.cellDefining(functionName);
     if (!inModule && count === undefined) return [line];
     const where = `${indent}Cell ${count === undefined ? 'In[ ]' : `In[${count}]`}, line ${lineText}${inModule ? '' : `, in ${functionName}`}`;
     const source = count === cell.executionCount ? lines[Number(lineText) - 1]?.trim() : undefined;
