@@ -69,6 +69,7 @@ describe('with the in-process virtual board', () => {
     expect((await kernel.run('%cp blob.bin :/data/')).stdout).toMatch(/^copied 1 file, 39\.1 KiB in/);
     expect(readFileSync(join(flash, 'data/blob.bin')).equals(data)).toBe(true);
 
+    expect(await kernel.run('%cat :/data/blob.bin')).toMatchObject({ stdout: '', stderr: ':/data/blob.bin is not UTF-8 text (40000 bytes); %cp :/data/blob.bin FILE copies it to the host as it is.\n' });
     await kernel.run('%cp :/data/blob.bin back.bin');
     expect(readFileSync(kernel.inNotebook('back.bin')).equals(data)).toBe(true);
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { BoardError, BoardFiles, normaliseBoardPath, type DeviceSession } from '@ide49/device';
-import { requireDevice } from '../../board/device-board';
+import { requireBoard } from '../../board/device-board';
 import { CellError, type CellContext } from '../magic';
 import type { KernelServices } from '../services';
 
@@ -32,10 +32,10 @@ export function locationWord(context: FileMagicContext, word: string): string {
  * KeyboardInterrupt; the library never leaves a half-written file under its real name.
  */
 export async function withBoardFiles<T>(context: FileMagicContext, operation: (files: BoardFiles) => Promise<T>): Promise<T> {
-  const device = requireDevice(context.services);
-  const files = new BoardFiles(device, { signal: context.signal, streamLink: streamLinkOf(device) });
+  const board = requireBoard(context.services);
   try {
-    return await operation(files);
+    // the board's presence rules apply as for cells: waits for a board that is coming back, a lost link fails cleanly
+    return await board.run(context, (device) => operation(new BoardFiles(device, { signal: context.signal, streamLink: streamLinkOf(device) })));
   } catch (error) {
     if (context.signal.aborted) throw context.signal.reason;
     throw fileCellError(error, context.cwd);

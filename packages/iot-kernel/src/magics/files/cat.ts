@@ -10,7 +10,7 @@ export const catMagic: KernelMagic = {
   name: 'cat',
   kind: 'line',
   group: 'Files',
-  help: 'Show a board file as text (UTF-8).',
+  help: 'Show a board file as text (UTF-8; binary files are named, not shown).',
   usage,
   async run(context, args) {
     const words = parseOptions(args, {}, usage).positional;
@@ -25,6 +25,16 @@ export const catMagic: KernelMagic = {
       progress.finish();
       return content;
     });
-    context.stdout(data.toString('utf8'));
+    const text = utf8Text(data);
+    if (text === undefined) context.stderr(`:${path} is not UTF-8 text (${data.length} bytes); %cp :${path} FILE copies it to the host as it is.\n`);
+    else context.stdout(text);
   },
 };
+
+function utf8Text(data: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return undefined;
+  }
+}
