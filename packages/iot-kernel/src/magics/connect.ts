@@ -16,14 +16,14 @@ export const connectMagic: KernelMagic = {
   help: `Connect the board that runs this notebook's cells (remembered for the next kernel start): a registered name, serial:///dev/ttyACM0, /dev/ttyUSB0 or virtual://NAME. Without a name: $IOT_BOARD, else the board already connected, else the first free MicroPython USB board, else ${DEFAULT_BOARD} (not remembered).`,
   usage,
   async run(context, args) {
-    const named = parseTarget(splitArgs(args), usage, { allowNone: true });
+    const named = parseTarget(splitArgs(args), usage);
     const target = named ?? (await defaultTarget(context.services));
     context.stdout(`${await context.services.boards.connect(target, { remember: named !== undefined })}\n`);
   },
 };
 
-/** `[NAME] [--baud N]` → the target; undefined when no name is given and that is allowed. */
-export function parseTarget(words: string[], usageText: string, options: { allowNone: boolean }): BoardTarget | undefined {
+/** `[NAME] [--baud N]` → the target; undefined when no name is given. */
+export function parseTarget(words: string[], usageText: string): BoardTarget | undefined {
   const baudAt = words.indexOf('--baud');
   let baud: number | undefined;
   if (baudAt >= 0) {
@@ -31,12 +31,9 @@ export function parseTarget(words: string[], usageText: string, options: { allow
     if (!Number.isInteger(baud) || baud <= 0) throw new CellError('UsageError', `--baud needs a positive whole number. Usage: ${usageText}`);
     words = [...words.slice(0, baudAt), ...words.slice(baudAt + 2)];
   }
-  if (words.length > 1 || (words.length === 0 && !options.allowNone)) throw new CellError('UsageError', `Expected one board name or URL. Usage: ${usageText}`);
-  return words.length === 1 ? { target: words[0], baud } : baud === undefined ? undefined : fail(`--baud needs a board. Usage: ${usageText}`);
-}
-
-function fail(message: string): never {
-  throw new CellError('UsageError', message);
+  if (words.length === 1) return { target: words[0], baud };
+  if (words.length === 0 && baud === undefined) return undefined;
+  throw new CellError('UsageError', `Expected one board name or URL${baud === undefined ? '' : ' with --baud'}. Usage: ${usageText}`);
 }
 
 /** $IOT_BOARD, the board already connected, the first free MicroPython USB board, else the demo virtual board. */
