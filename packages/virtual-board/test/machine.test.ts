@@ -31,7 +31,7 @@ describe('machine, time and stdin of the virtual board', () => {
         'tim.init(period=20, mode=machine.Timer.PERIODIC, callback=lambda t: ticks.append(1))',
         'time.sleep_ms(110)',
         'tim.deinit()',
-        'print(4 <= len(ticks) <= 6)',
+        'print(3 <= len(ticks) <= 6)',
       ].join('\n'),
     );
     expect(err).toBe('');

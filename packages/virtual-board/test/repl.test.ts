@@ -140,9 +140,16 @@ describe('the REPL, byte for byte as a board speaks it', () => {
     expect(await t.out.readUntil('>>> ')).toBe(`import machine; machine.soft_reset()\r\nMPY: soft reboot\r\n${FRIENDLY_BANNER}`);
   });
 
-  test('Ctrl-C interrupts loops that print, sleep or read the clock', async () => {
+  test('Ctrl-C interrupts loops that print, sleep, read the clock or compute', async () => {
     t = await startInRawRepl();
-    for (const loop of ['while True:\n print("x", end="")', 'import time\nwhile True:\n time.sleep(1)', 'import time\nwhile True:\n time.ticks_ms()']) {
+    const loops = [
+      'while True:\n print("x", end="")',
+      'import time\nwhile True:\n time.sleep(1)',
+      'import time\nwhile True:\n time.ticks_ms()',
+      'x = 0\nwhile True:\n x += 1', // pure computation, but its calls pass through JS
+      'def f(n):\n while True:\n  n = n * 3 % 7\nf(1)',
+    ];
+    for (const loop of loops) {
       await t.send(`${loop}\x04`);
       await t.out.readUntil('OK');
       await new Promise((resolve) => setTimeout(resolve, 200));

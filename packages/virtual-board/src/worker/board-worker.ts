@@ -23,6 +23,7 @@ const STDIN_FD = 0;
 const STDOUT_FD = 1;
 const STDERR_FD = 2;
 const POLLFD_BYTES = 8;
+const INVOKE_POLL_INTERVAL = 1024;
 const POLLIN = 1;
 
 type ImportFunction = (...args: number[]) => number;
@@ -114,6 +115,16 @@ function interceptWasmImports(hooks: ImportHooks): void {
       return ready;
     };
     wrap('mp_js_ticks_ms', () => hooks.pollInterrupt());
+    // Emscripten routes calls made inside functions that use setjmp (MicroPython's
+    // nlr_push, e.g. the bytecode VM) through these invoke_* trampolines: checking for
+    // Ctrl-C on every INVOKE_POLL_INTERVAL-th of them makes compute loops that call
+    // anything (arithmetic, attributes, functions) interruptible.
+    let invokes = 0;
+    for (const name of Object.keys(env).filter((key) => key.startsWith('invoke_'))) {
+      wrap(name, () => {
+        if (++invokes % INVOKE_POLL_INTERVAL === 0) hooks.pollInterrupt();
+      });
+    }
     const resizeHeap = env.emscripten_resize_heap as ImportFunction;
     env.emscripten_resize_heap = (size: number) => (hooks.memoryCap.mayGrowTo(size) ? resizeHeap(size) : 0);
     env.mp_js_time_ms = () => {
