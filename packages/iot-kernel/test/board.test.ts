@@ -110,6 +110,9 @@ describe('board cells on a virtual board', () => {
     expect((await kernel.fail('print(before_reset)')).ename).toBe('NameError');
     const hard = await kernel.run('%hardreset');
     expect(hard.stdout).toMatch(/MicroPython v1\.\d+[\s\S]*Hard reset done\.\n$/);
+    const hardStreams = hard.outputs.filter((m) => m.header.msg_type === 'stream').map((m) => String(m.content.text));
+    expect(hardStreams[0]).toMatch(/MicroPython v1\./); // the boot output came live, before the board was quiet
+    expect(hardStreams[0]).not.toContain('Hard reset done');
     expect((await kernel.run('print(1 + 1)')).stdout).toBe('2\n');
 
     expect((await kernel.run('%synctime')).stdout).toMatch(/^Board clock set to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n$/);

@@ -5,6 +5,9 @@ import { BoardTimeoutError } from './types';
  * What a reader does with the bytes waiting so far: `consumed` bytes are dropped from
  * the front; `done` ends the wait with its value. Called again on every arrival.
  */
+/** How often `quiet` looks at what arrived (and hands it on). */
+const QUIET_POLL_MS = 100;
+
 export type Scan<T> = (pending: Buffer) => { consumed: number; done?: { value: T } };
 
 export interface TakeOptions {
@@ -111,15 +114,26 @@ export class IncomingBytes {
     return this.take((pending) => (pending.length < count ? { consumed: 0 } : { consumed: count, done: { value: Buffer.from(pending.subarray(0, count)) } }), options);
   }
 
-  /** Resolves once nothing arrived for `quietMs` (or after `maxMs`); returns what came meanwhile. */
-  async quiet(quietMs: number, maxMs: number): Promise<Buffer> {
+  /**
+   * Resolves once nothing arrived for `quietMs` (or after `maxMs`); returns what came
+   * meanwhile, also handed to `onChunk` as it comes (boot logs shown live).
+   */
+  async quiet(quietMs: number, maxMs: number, onChunk?: (chunk: Buffer) => void): Promise<Buffer> {
     const deadline = Date.now() + maxMs;
-    for (;;) {
-      const before = this.pending.length;
-      await new Promise((r) => setTimeout(r, quietMs));
-      if (this.pending.length === before || Date.now() >= deadline) break;
+    const received: Buffer[] = [];
+    let lastArrival = Date.now();
+    let seen = this.pending.length; // bytes already waiting are not arrivals
+    while (Date.now() - lastArrival < quietMs && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, Math.min(QUIET_POLL_MS, quietMs)));
+      if (this.pending.length > seen) lastArrival = Date.now();
+      if (onChunk && this.pending.length > 0) {
+        received.push(this.discard());
+        onChunk(received[received.length - 1]);
+      }
+      seen = this.pending.length;
     }
-    return this.discard();
+    received.push(this.discard());
+    return Buffer.concat(received);
   }
 
   /** Hand every arriving byte to `listener` instead (an interactive terminal); returns the undo. */

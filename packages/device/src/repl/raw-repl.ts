@@ -140,9 +140,11 @@ export class RawRepl implements CodeRunner {
     });
   }
 
-  /** What the board prints until it is quiet for `quietMs` (at most `maxMs`): boot logs. */
-  collectOutput(quietMs: number, maxMs: number): Promise<string> {
-    return this.serialised(async () => new BoardTextStream().push(await this.incoming.quiet(quietMs, maxMs)));
+  /** What the board prints until it is quiet for `quietMs` (at most `maxMs`): boot logs, also given to `onText` as they come. */
+  collectOutput(quietMs: number, maxMs: number, onText?: (text: string) => void): Promise<string> {
+    const live = new BoardTextStream();
+    const onChunk = onText && ((chunk: Buffer) => onText(live.push(chunk)));
+    return this.serialised(async () => new BoardTextStream().push(await this.incoming.quiet(quietMs, maxMs, onChunk)));
   }
 
   /**

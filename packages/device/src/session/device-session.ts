@@ -129,14 +129,15 @@ export class DeviceSession extends EventEmitter<DeviceSessionEvents> {
   /**
    * Hard reset: the virtual board's reset button, or machine.reset() on a real board.
    * Collects the boot output until the board is quiet, re-opening the port if it went
-   * away meanwhile (USB boards re-enumerate). Returns the boot output.
+   * away meanwhile (USB boards re-enumerate). Returns the boot output, also given to
+   * `onOutput` as it comes.
    */
-  async hardReset(): Promise<string> {
+  async hardReset(onOutput?: (text: string) => void): Promise<string> {
     const resettable = this.transport as Transport & { hardReset?: () => Promise<void> };
     this.engine.forgetState();
     if (resettable.hardReset) await resettable.hardReset();
     else await this.engine.launch('import machine\nmachine.reset()');
-    const boot = this.transport.isOpen ? await this.engine.collectOutput(500, 10_000) : '';
+    const boot = this.transport.isOpen ? await this.engine.collectOutput(500, 10_000, onOutput) : '';
     if (!this.transport.isOpen) await this.reopenWhenBack();
     return boot;
   }

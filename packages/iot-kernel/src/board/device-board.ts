@@ -67,11 +67,12 @@ export class DeviceBoardSession implements BoardSession {
 
   /**
    * machine.reset() on a real board (its USB port may vanish and come back: that is not
-   * a disappearance), the reset button on the virtual one. Returns the boot output.
+   * a disappearance), the reset button on the virtual one. The boot output is streamed
+   * into the cell, and returned.
    */
   async hardReset(context: CellContext): Promise<string> {
     await this.presence.ensure(context);
-    return this.presence.expectingLinkLoss(() => this.device.hardReset());
+    return this.presence.expectingLinkLoss(() => this.device.hardReset((text) => context.stdout(text)));
   }
 
   async complete(code: string, cursor: number): Promise<Completion> {

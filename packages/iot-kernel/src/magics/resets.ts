@@ -20,7 +20,7 @@ export const hardresetMagic: KernelMagic = {
   help: 'Hard reset (machine.reset(), the reset button of a virtual board), then show the boot output until the board is quiet.',
   usage: '%hardreset',
   async run(context) {
-    const boot = await requireBoard(context.services).hardReset(context);
-    context.stdout(`${boot}${boot && !boot.endsWith('\n') ? '\n' : ''}Hard reset done.\n`);
+    const boot = await requireBoard(context.services).hardReset(context); // streamed into the cell as it came
+    context.stdout(`${boot && !boot.endsWith('\n') ? '\n' : ''}Hard reset done.\n`);
   },
 };
