@@ -5,7 +5,7 @@ import { KernelTestClient, type ExecuteOutcome, type WireMessage } from './clien
 
 /**
  * A kernel process for the file magic tests, with everything it may touch in one temporary
- * folder: the notebook's folder (its cwd), XDG data (virtual boards' flash lives in
+ * folder: the notebook's folder (its cwd), HOME, XDG data (virtual boards' flash lives in
  * DATA/ide49/virtual-boards/NAME), XDG and Jupyter config.
  */
 export class FilesKernel {
@@ -19,7 +19,7 @@ export class FilesKernel {
     const root = mkdtempSync(join(tmpdir(), 'iot-kernel-files-'));
     const folder = (name: string) => (mkdirSync(join(root, name)), join(root, name));
     const notebook = folder('notebook');
-    const env = { XDG_DATA_HOME: folder('data'), XDG_CONFIG_HOME: folder('config'), JUPYTER_CONFIG_DIR: folder('jupyter-config'), JUPYTER_DATA_DIR: folder('jupyter-data') };
+    const env = { HOME: folder('home'), XDG_DATA_HOME: folder('data'), XDG_CONFIG_HOME: folder('config'), JUPYTER_CONFIG_DIR: folder('jupyter-config'), JUPYTER_DATA_DIR: folder('jupyter-data') };
     const client = await KernelTestClient.start({ cwd: notebook, env }).catch((error) => {
       rmSync(root, { recursive: true, force: true });
       throw error;
@@ -30,6 +30,11 @@ export class FilesKernel {
   /** The flash folder of the in-process virtual board `virtual://NAME` (the board's default under XDG_DATA_HOME). */
   flashOf(name: string): string {
     return join(this.root, 'data', 'ide49', 'virtual-boards', name);
+  }
+
+  /** A path in the kernel's home folder. */
+  inHome(...parts: string[]): string {
+    return join(this.root, 'home', ...parts);
   }
 
   /** A path in the notebook's folder. */

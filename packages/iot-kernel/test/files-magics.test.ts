@@ -72,6 +72,8 @@ describe('with the in-process virtual board', () => {
     expect(await kernel.run('%cat :/data/blob.bin')).toMatchObject({ stdout: '', stderr: ':/data/blob.bin is not UTF-8 text (40000 bytes); %cp :/data/blob.bin FILE copies it to the host as it is.\n' });
     await kernel.run('%cp :/data/blob.bin back.bin');
     expect(readFileSync(kernel.inNotebook('back.bin')).equals(data)).toBe(true);
+    await kernel.run('%cp :/data/blob.bin ~/');
+    expect(readFileSync(kernel.inHome('blob.bin')).equals(data)).toBe(true);
 
     await kernel.run('%cp -r pkg :/');
     expect(readFileSync(join(flash, 'pkg/sub/b.bin')).equals(everyByteValue(300))).toBe(true);

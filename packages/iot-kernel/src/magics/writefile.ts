@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { splitArgs } from './args';
-import { boardPath, withBoardFiles } from './files/board-files';
+import { boardPath, hostPath, withBoardFiles } from './files/board-files';
 import { CellError } from './magic';
 import type { KernelMagic } from './services';
 
@@ -27,7 +26,7 @@ export const writefileMagic: KernelMagic = {
       context.stdout(`Wrote :${path} on the board\n`);
       return;
     }
-    const path = resolve(context.cwd, paths[0]);
+    const path = hostPath(context, paths[0]);
     const verb = flags.has('-a') ? 'Appending to' : existsSync(path) ? 'Overwriting' : 'Writing';
     try {
       await (flags.has('-a') ? appendFile(path, text) : writeFile(path, text));

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { BoardError, BoardFiles, normaliseBoardPath, type DeviceSession } from '@ide49/device';
 import { requireBoard } from '../../board/device-board';
 import { CellError, type CellContext } from '../magic';
@@ -15,9 +16,12 @@ export function boardPath(word: string, usage: string): string {
   return normaliseBoardPath(word.slice(1));
 }
 
-/** A host path word made absolute against the notebook's folder; a trailing '/' (meaning "into this folder") is kept. */
-export function hostPath(context: FileMagicContext, word: string): string {
-  const absolute = resolve(context.cwd, word);
+/**
+ * A host path word made absolute against the notebook's folder, with ~/ as the home folder
+ * (as completion offers it); a trailing '/' (meaning "into this folder") is kept.
+ */
+export function hostPath(context: Pick<CellContext, 'cwd'>, word: string): string {
+  const absolute = word.startsWith('~/') ? join(homedir(), word.slice(2)) : resolve(context.cwd, word);
   return word.endsWith('/') && !absolute.endsWith('/') ? `${absolute}/` : absolute;
 }
 
