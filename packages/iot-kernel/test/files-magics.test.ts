@@ -122,8 +122,9 @@ describe('with the in-process virtual board', () => {
       const report = displaysOf(first).pop()!;
       expect(plainOf(report)).toMatch(/^added {5}app\/\nadded {5}app\/__init__\.py\nadded {5}app\/big\.bin\nadded {5}main\.py\nadded {5}notes\.tmp\n5 added, 0 updated, 0 deleted, 0 unchanged; 19\.6 KiB sent in [\d.]+ s \([\d.]+ \w+\/s\)$/);
       const html = String((report.content.data as Record<string, unknown>)['text/html']);
-      expect(html).toContain('<td>added</td><td><code>app/big.bin</code></td>');
-      expect(html).toMatch(/<tfoot>.*5 added, 0 updated, 0 deleted, 0 unchanged; 19\.6 KiB sent/);
+      expect(html).toMatch(/<tr><th>added<\/th><th>updated<\/th><th>deleted<\/th><th>unchanged<\/th><th>sent<\/th><th>time<\/th><th>rate<\/th><\/tr>/);
+      expect(html).toMatch(/<tr><td>5<\/td><td>0<\/td><td>0<\/td><td>0<\/td><td>19\.6 KiB<\/td><td>[\d.]+ s<\/td><td>[\d.]+ \w+\/s<\/td><\/tr>/);
+      expect(html).toContain('<tr><td>added</td><td><code>app/big.bin</code></td></tr>');
       expect(existsSync(join(flash, 'proj/cache'))).toBe(false);
       expect(readFileSync(join(flash, 'proj/app/big.bin')).equals(everyByteValue(20_000))).toBe(true);
 
@@ -137,7 +138,9 @@ describe('with the in-process virtual board', () => {
       await kernel.run('%%writefile -r :/proj/keep.log\nlog');
 
       const diff = await kernel.run(`%rdiff ${project} :/proj --delete --exclude *.log`);
-      expect(plainOf(displaysOf(diff).pop()!)).toBe('updated   main.py\ndeleted   board-only.txt\n0 would be added, 1 would be updated, 1 would be deleted, 4 unchanged');
+      const diffReport = displaysOf(diff).pop()!;
+      expect(plainOf(diffReport)).toBe('updated   main.py\ndeleted   board-only.txt\n0 would be added, 1 would be updated, 1 would be deleted, 4 unchanged');
+      expect(String((diffReport.content.data as Record<string, unknown>)['text/html'])).toContain('<tr><td>0</td><td>1</td><td>1</td><td>4</td></tr>');
       const dryRun = await kernel.run(`%rsync ${project} :/proj --delete --exclude *.log --dry-run`);
       expect(plainOf(displaysOf(dryRun).pop()!)).toMatch(/1 would be updated, 1 would be deleted/);
       expect(readFileSync(join(flash, 'proj/main.py'), 'utf8')).toBe('import app\n');

@@ -11,7 +11,7 @@ import { syncReportBundle } from './sync-report';
  * report table in the cell.
  */
 export async function runSync(context: FileMagicContext, args: string, usage: string, dryRun: boolean): Promise<SyncReport> {
-  const { flags, values, positional } = parseOptions(args, { flags: ['--delete', '--dry-run'], values: ['--exclude'] }, usage);
+  const { flags, values, positional } = parseOptions(args, { flags: dryRun ? ['--delete'] : ['--delete', '--dry-run'], values: ['--exclude'] }, usage);
   if (positional.length < 1 || positional.length > 2) throw new CellError('UsageError', `Give a host folder and optionally a board folder (default :/). Usage: ${usage}`);
   const local = hostPath(context, positional[0]);
   const remote = boardPath(positional[1] ?? ':/', usage);
