@@ -79,7 +79,7 @@ export class BoardIo {
     return this.receivedHead < this.received.length || this.stdin.available() > 0;
   }
 
-  tryReadByte(): number | undefined {
+  private tryReadByte(): number | undefined {
     if (this.receivedHead < this.received.length) {
       const byte = this.received[this.receivedHead++];
       if (this.receivedHead === this.received.length) {

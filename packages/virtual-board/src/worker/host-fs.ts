@@ -4,7 +4,7 @@
  * resets and restarts, the host can inspect them, and `os.rename` replaces its target
  * atomically (one rename(2) on the host), as on a board.
  *
- * One hidden, read-only entry is added at the root: `/.board` holds the Python half of
+ * One hidden entry is added at the root: `/.board` (in memory) holds the Python half of
  * the board support (machine, os and time wrappers), imported at every boot.
  */
 import * as fs from 'node:fs';
@@ -53,7 +53,6 @@ class HostFs {
       unlink: (parent: FSNode, name: string) => this.hostCall(() => fs.unlinkSync(this.childPath(parent, name))),
       rmdir: (parent: FSNode, name: string) => this.hostCall(() => fs.rmdirSync(this.childPath(parent, name))),
       readdir: (node: FSNode) => ['.', '..', ...this.hostCall(() => fs.readdirSync(this.hostPath(node)))],
-      statfs: () => ({ bsize: 4096, frsize: 4096, blocks: 512, bfree: 256, bavail: 256, files: 0, ffree: 0, fsid: 0, flags: 0, namelen: 255 }),
     };
     this.streamOps = {
       open: (stream: FSStream) => this.open(stream),
