@@ -31,6 +31,8 @@ export class BoardRuntime {
   private okToSwallow = 0;
   private recentOutput = '';
   private runningBootScript = false;
+  /** A fresh instance continuing a soft reset from raw mode must enter raw mode itself. */
+  private rawModeToRestore = false;
 
   constructor(
     private readonly mp: MicroPythonInstance,
@@ -70,8 +72,6 @@ export class BoardRuntime {
     this.rawModeToRestore = rawMode;
     this.startInterpreter();
   }
-
-  private rawModeToRestore = false;
 
   /** Never returns: the board runs until its worker is terminated. */
   runForever(): never {
