@@ -9,8 +9,8 @@ import { PtyBoard } from '@ide49/device/dist/test/helpers/pty-board';
 import { displaysOf, FilesKernel, plainOf } from './files-magics-fixtures';
 import type { WireMessage } from './client';
 
-/** About 2 s on the wire at 115200 baud: long enough for progress and for a stop in the middle. */
-const BIG = randomBytes(24 * 1024);
+/** About 3 s on the wire at 115200 baud: long enough for progress and for a stop in the middle. */
+const BIG = randomBytes(32 * 1024);
 
 let kernel: FilesKernel;
 let board: PtyBoard;
@@ -50,13 +50,13 @@ test('stop during a big %cp ends the cell with KeyboardInterrupt, leaves no file
   kernel.client.send('control', 'interrupt_request', {});
   const stopped = await copying;
   expect(stopped.reply.content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
-  expect(plainOf(progress)).toMatch(/^copying \/up\/big\.bin [\d.]+ KiB\/24\.0 KiB \(\d+ %\) [\d.]+ KiB\/s$/);
+  expect(plainOf(progress)).toMatch(/^copying \/up\/big\.bin [\d.]+ KiB\/32\.0 KiB \(\d+ %\) [\d.]+ KiB\/s$/);
   expect(existsSync(join(flash, 'up', 'big.bin'))).toBe(false);
 
   const synced = await kernel.run('%rsync upload :/up');
   const report = plainOf(displaysOf(synced).pop()!);
   expect(report).toContain('added     big.bin');
-  expect(report).toMatch(/1 added, 0 updated, 0 deleted, 0 unchanged; 24\.0 KiB sent/);
+  expect(report).toMatch(/1 added, 0 updated, 0 deleted, 0 unchanged; 32\.0 KiB sent/);
   expect(readFileSync(join(flash, 'up', 'big.bin')).equals(BIG)).toBe(true);
   expect(readdirSync(join(flash, 'up'))).toEqual(['big.bin']);
 });
@@ -76,7 +76,7 @@ test('a transfer longer than a second shows progress that updates in place, at m
   }
   // throttled: one per 250 ms after the first second, plus the final 100 %
   expect(displays.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 1);
-  expect(plainOf(displays[displays.length - 1])).toMatch(/^copying \/again\.bin 24\.0 KiB\/24\.0 KiB \(100 %\)/);
-  expect(String((first.content.data as Record<string, unknown>)['text/html'])).toMatch(/^<progress value="\d+" max="24576"><\/progress>/);
+  expect(plainOf(displays[displays.length - 1])).toMatch(/^copying \/again\.bin 32\.0 KiB\/32\.0 KiB \(100 %\)/);
+  expect(String((first.content.data as Record<string, unknown>)['text/html'])).toMatch(/^<progress value="\d+" max="32768"><\/progress>/);
   expect(readFileSync(join(flash, 'again.bin')).equals(BIG)).toBe(true);
 });
