@@ -10,7 +10,9 @@ export const lsCommand: CliCommand = {
     const { flags, positional } = parseFileOptions(args, { flags: ['-r'] });
     const files = await boardFiles(context);
     for (const arg of positional.length ? positional : [':/']) {
-      const entries = await files.list(normaliseBoardPath(boardPathArgument(arg)), flags.has('-r'));
+      const boardPath = normaliseBoardPath(boardPathArgument(arg));
+      // a file lists as itself (its relative path is '')
+      const entries = (await files.list(boardPath, flags.has('-r'))).map((e) => (e.path ? e : { ...e, path: boardPath }));
       if (entries.length) context.stdout.write(formatListing(entries) + '\n');
     }
     return 0;
