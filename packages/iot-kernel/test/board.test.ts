@@ -93,7 +93,7 @@ describe('board cells on a virtual board', () => {
     const askedAt = Date.now();
     const duringRun = await kernel.client.request('complete_request', { code: 'my_cou', cursor_pos: 6 }, 'control');
     expect(duringRun.content.matches).toEqual([]);
-    expect(Date.now() - askedAt).toBeLessThan(500);
+    expect(Date.now() - askedAt).toBeLessThan(900); // not the 1 s the kernel gives a board that does not answer
     await busy;
   });
 
@@ -111,8 +111,8 @@ describe('board cells on a virtual board', () => {
     const hard = await kernel.run('%hardreset');
     expect(hard.stdout).toMatch(/MicroPython v1\.\d+[\s\S]*Hard reset done\.\n$/);
     const hardStreams = hard.outputs.filter((m) => m.header.msg_type === 'stream').map((m) => String(m.content.text));
-    expect(hardStreams[0]).toMatch(/MicroPython v1\./); // the boot output came live, before the board was quiet
-    expect(hardStreams[0]).not.toContain('Hard reset done');
+    expect(hardStreams.slice(0, -1).join('')).toMatch(/MicroPython v1\./); // the boot output came live, before the board was quiet
+    expect(hardStreams[hardStreams.length - 1]).toMatch(/^\n?Hard reset done\.\n$/);
     expect((await kernel.run('print(1 + 1)')).stdout).toBe('2\n');
 
     expect((await kernel.run('%synctime')).stdout).toMatch(/^Board clock set to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n$/);
