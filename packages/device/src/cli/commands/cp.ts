@@ -16,7 +16,7 @@ export const cpCommand: CliCommand = {
         onProgress: progress.update,
       });
       progress.end();
-      if (report.seconds > 1) context.stderr.write(`${report.written.length} files, ${formatBytes(report.bytes)} in ${report.seconds.toFixed(2)} s (${formatBytes(report.bytes / report.seconds)}/s)\n`);
+      if (report.seconds > 1) context.stderr.write(`${report.written.length} file(s), ${formatBytes(report.bytes)} in ${report.seconds.toFixed(2)} s (${formatBytes(report.bytes / report.seconds)}/s)\n`);
     } finally {
       progress.end();
     }
