@@ -69,6 +69,8 @@ export interface BoardFilesOptions {
   signal?: AbortSignal;
 }
 
+const boardInfoByRunner = new WeakMap<CodeRunner, BoardInfo>();
+
 /** Length of the sha256 hex prefix compared during a tree diff (64 bits: accidental equality is out of reach). */
 export const DIFF_HASH_CHARS = 16;
 
@@ -86,7 +88,6 @@ export class BoardFiles {
   private readonly execBudget: number;
   private readonly pieceSize: number;
   private readonly compress: boolean;
-  private boardInfo: BoardInfo | undefined;
 
   constructor(
     private readonly runner: CodeRunner,
@@ -101,9 +102,14 @@ export class BoardFiles {
     return this.options.timeoutMs ?? 60_000;
   }
 
+  /** sys.path, bytecode version and deflate support; asked once per runner (one BoardFiles per operation is fine). */
   async info(): Promise<BoardInfo> {
-    this.boardInfo ??= await this.callJson<BoardInfo>('info()');
-    return this.boardInfo;
+    let info = boardInfoByRunner.get(this.runner);
+    if (!info) {
+      info = await this.callJson<BoardInfo>('info()');
+      boardInfoByRunner.set(this.runner, info);
+    }
+    return info;
   }
 
   /** Kind and size of a board path; undefined when nothing is there. */
