@@ -80,6 +80,20 @@ describe('streaming big files through stdin', () => {
   });
 });
 
+test('a stop mid-write (raw-paste) keeps the previous file; the next write completes', async () => {
+  await board.files.write([{ path: '/stop/file.bin', data: Buffer.from('previous') }]);
+  const stop = new AbortController();
+  const stoppable = board.filesWith({ signal: stop.signal });
+  const next = randomBytes(120_000);
+  const write = stoppable.write([{ path: '/stop/file.bin', data: next }], (p) => {
+    if (p.bytesDone > 20_000) stop.abort();
+  });
+  await expect(write).rejects.toThrow();
+  expect(readFileSync(path.join(board.flashDir, 'stop', 'file.bin'), 'utf8')).toBe('previous');
+  await board.files.write([{ path: '/stop/file.bin', data: next }]);
+  expect(readFileSync(path.join(board.flashDir, 'stop', 'file.bin')).equals(next)).toBe(true);
+});
+
 describe('cp', () => {
   test('a folder with nested folders and non-ASCII names goes to the board and back', async () => {
     const src = hostFolder('cp-src', {
