@@ -8,7 +8,7 @@ import type { KernelServices } from '../services';
 /** What a file magic gets: the cell (output, stop button, notebook folder) and the kernel's services. */
 export type FileMagicContext = CellContext & { services: KernelServices };
 
-const LIST_HINT = '%rlist -r :/ lists the files on the board.';
+export const LIST_HINT = '%rlist -r :/ lists the files on the board.';
 
 /** A board path word: it must start with ':' (so a host path is never taken for a board path by mistake). */
 export function boardPath(word: string, usage: string): string {

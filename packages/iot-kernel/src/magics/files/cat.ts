@@ -1,6 +1,6 @@
 import { CellError } from '../magic';
 import type { KernelMagic } from '../services';
-import { boardPath, withBoardFiles } from './board-files';
+import { boardPath, LIST_HINT, withBoardFiles } from './board-files';
 import { parseOptions } from './options';
 import { CellProgress } from './progress';
 
@@ -18,7 +18,7 @@ export const catMagic: KernelMagic = {
     const path = boardPath(words[0], usage);
     const data = await withBoardFiles(context, async (files) => {
       const stat = await files.stat(path);
-      if (!stat) throw new CellError('FileNotFoundError', `No file :${path} on the board. %rlist -r :/ lists the files on the board.`);
+      if (!stat) throw new CellError('FileNotFoundError', `No file :${path} on the board. ${LIST_HINT}`);
       if (stat.isDir) throw new CellError('IsADirectoryError', `:${path} is a folder; %rlist :${path} lists it.`);
       const progress = new CellProgress(context, 'reading');
       const content = await files.read(path, progress.update, stat.size);
