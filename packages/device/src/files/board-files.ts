@@ -33,7 +33,7 @@ export interface TreeDifference {
   staleTemporaries: string[];
 }
 
-export interface BoardInfo {
+export interface BoardFilesInfo {
   /** The board's sys.path. */
   path: string[];
   /** sys.implementation._mpy (0 when missing). */
@@ -69,7 +69,7 @@ export interface BoardFilesOptions {
   signal?: AbortSignal;
 }
 
-const boardInfoByRunner = new WeakMap<CodeRunner, BoardInfo>();
+const boardInfoByRunner = new WeakMap<CodeRunner, BoardFilesInfo>();
 
 /** Length of the sha256 hex prefix compared during a tree diff (64 bits: accidental equality is out of reach). */
 export const DIFF_HASH_CHARS = 16;
@@ -103,10 +103,10 @@ export class BoardFiles {
   }
 
   /** sys.path, bytecode version and deflate support; asked once per runner (one BoardFiles per operation is fine). */
-  async info(): Promise<BoardInfo> {
+  async info(): Promise<BoardFilesInfo> {
     let info = boardInfoByRunner.get(this.runner);
     if (!info) {
-      info = await this.callJson<BoardInfo>('info()');
+      info = await this.callJson<BoardFilesInfo>('info()');
       boardInfoByRunner.set(this.runner, info);
     }
     return info;

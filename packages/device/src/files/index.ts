@@ -1,6 +1,6 @@
 export { HELPER_NAME, TEMP_SUFFIX } from './board-helpers';
 export { BoardFiles, DIFF_HASH_CHARS, sha256Hex } from './board-files';
-export type { BoardEntry, BoardFilesOptions, BoardInfo, FileToWrite, StreamLink, TreeDifference } from './board-files';
+export type { BoardEntry, BoardFilesOptions, BoardFilesInfo, FileToWrite, StreamLink, TreeDifference } from './board-files';
 export { copyFiles } from './copy';
 export type { CopyOptions, CopyReport } from './copy';
 export { IGNORE_FILES, PathFilter } from './host-tree';
