@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PtyBoard, temporaryDir } from './helpers/pty-board';
@@ -51,6 +51,43 @@ describe('iot-device', () => {
     const none = await cli(['-d', 'bench-pty', 'eval', '1']);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/unknown device "bench-pty"/);
+  });
+
+  it('identifies registered boards with devices -i, and resets', async () => {
+    await cli(['register', 'probe', board.path]);
+    const devices = await cli(['devices', '-i']);
+    expect(devices.stdout).toMatch(/probe\s+serial:\S+\s+identified\s+.*uid [0-9a-f]{16}/);
+    expect((await cli(['-d', 'probe', 'reset', '--soft'])).code).toBe(0);
+    expect((await cli(['-d', 'probe', 'reset', '--hard'])).stdout).toMatch(/MicroPython/);
+    await cli(['unregister', 'probe']);
+  });
+
+  it('repl passes keys through until Ctrl-]', async () => {
+    const child = spawn(process.execPath, [CLI, '-d', board.path, 'repl'], { env: { ...process.env, JUPYTER_CONFIG_DIR: join(tmp.path, 'jupyter') } });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    let terminal = '';
+    const waiting = new Set<() => void>();
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on('data', (d) => {
+        terminal += d;
+        waiting.forEach((check) => check());
+      });
+    }
+    const saw = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => terminal.includes(text) && (waiting.delete(check), resolve());
+        waiting.add(check);
+        check();
+      });
+    try {
+      await saw('Ctrl-]');
+      child.stdin.write('print(6 * 7)\r');
+      await saw('42');
+      child.stdin.write('\x1d');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill();
+    }
   });
 
   it('explains usage errors', async () => {

@@ -119,6 +119,20 @@ describe('RawRepl on virtual://', () => {
     expect(await session.inspect('my_value')).toBe('7');
   });
 
+  it('sets and reads the board clock', async () => {
+    const when = new Date(2030, 4, 17, 12, 34, 56);
+    await session.synctime(when);
+    const read = await session.gettime();
+    expect(Math.abs(read.getTime() - when.getTime())).toBeLessThan(3000);
+  });
+
+  it('hard resets: the board boots again, state is gone, it answers', async () => {
+    await session.exec('gone_after_hard_reset = 1');
+    const boot = await session.hardReset();
+    expect(boot).toMatch(/MicroPython/);
+    await expect(session.eval('gone_after_hard_reset')).rejects.toMatchObject({ exception: { type: 'NameError' } });
+  });
+
   it('soft resets: variables are gone, the board answers again', async () => {
     await session.exec('gone_after_reset = 1');
     await session.softReset();

@@ -35,6 +35,14 @@ describe('a board on a pty', () => {
     await expect(DeviceSession.connect(board.path)).rejects.toThrow(/port busy: .* used by PID \d+|port busy/);
   });
 
+  it('hard resets a serial board with machine.reset() and collects its boot output', async () => {
+    const board = await startBoard({ ptyName: 'hard-reset', name: `hard-reset-${process.pid}` });
+    const session = await connect(board.path);
+    await session.exec('before_reset = 1');
+    expect(await session.hardReset()).toMatch(/MicroPython/);
+    await expect(session.eval('before_reset')).rejects.toMatchObject({ exception: { type: 'NameError' } });
+  });
+
   it('gets into the raw REPL while main.py prints without end', async () => {
     const flash = join(tmp.path, 'flash-printing');
     mkdirSync(flash, { recursive: true });

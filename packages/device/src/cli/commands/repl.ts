@@ -20,7 +20,7 @@ export const replCommand: CliCommand = {
         offGone();
         stopPassthrough();
         if (stdin.isTTY) stdin.setRawMode(false);
-        stdin.pause();
+        stdin.destroy(); // a paused pipe would keep the process alive
         resolve(code);
       };
       const onKeys = (keys: Buffer) => {
