@@ -50,7 +50,7 @@ export interface StreamLink {
 export interface BoardFilesOptions {
   /** Largest code sent in one exec (bytes); the board holds about twice this in RAM. Default 8192. */
   execBudget?: number;
-  /** Raw bytes per write statement (each compressed on its own). Default 4096. */
+  /** Raw bytes per write statement or stream record (each compressed on its own). Default 4096, at most 65535. */
   pieceSize?: number;
   /** Send compressible pieces deflated when the board has `deflate`. Default true. */
   compress?: boolean;
@@ -74,7 +74,7 @@ const boardInfoByRunner = new WeakMap<CodeRunner, BoardFilesInfo>();
 /** Length of the sha256 hex prefix compared during a tree diff (64 bits: accidental equality is out of reach). */
 export const DIFF_HASH_CHARS = 16;
 
-/** Short hex sha256 of `data`, as the board computes it. */
+/** Hex sha256 of `data`, as the board computes it. */
 export function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
