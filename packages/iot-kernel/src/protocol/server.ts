@@ -138,7 +138,7 @@ export class KernelServer {
       for await (const frames of socket) {
         const request = this.receive(frames, channel);
         if (request && this.abortingQueuedCells && request.header.msg_type === 'execute_request') await this.abort(request, replies);
-        else if (request) await this.answer(request, channel, replies);
+        else if (request) await this.answer(request, channel, replies, () => socket.readable);
         // Aborting ends with the requests that were already waiting when the cell failed.
         if (!socket.readable) this.abortingQueuedCells = false;
         if (this.stopping) break;
@@ -176,7 +176,8 @@ export class KernelServer {
     }
   }
 
-  private async answer(request: WireMessage, channel: RequestChannel, replies: SendQueue): Promise<void> {
+  /** `queued` tells whether more requests are already waiting on the channel. */
+  private async answer(request: WireMessage, channel: RequestChannel, replies: SendQueue, queued: () => boolean): Promise<void> {
     const msgType = request.header.msg_type;
     this.publish('status', { execution_state: 'busy' }, request);
     let content: Content | undefined;
@@ -186,12 +187,13 @@ export class KernelServer {
       this.log.error(`${msgType} failed: ${(error as Error).stack ?? error}`);
       content = { status: 'error', ename: 'InternalError', evalue: (error as Error).message, traceback: [] };
     }
+    const failed = (content as { status?: string } | undefined)?.status === 'error';
+    // Only cells sent before the client could know of the failure are aborted: look before replying.
+    if (msgType === 'execute_request' && failed && request.content.stop_on_error !== false) this.abortingQueuedCells = queued();
     if (content && msgType.endsWith('_request')) {
       await this.reply(request, content, replies);
       if (msgType === 'shutdown_request') this.publish('shutdown_reply', content, request);
     }
-    const failed = (content as { status?: string } | undefined)?.status === 'error';
-    if (msgType === 'execute_request' && failed && request.content.stop_on_error !== false) this.abortingQueuedCells = true;
     this.publish('status', { execution_state: 'idle' }, request);
     if (msgType === 'shutdown_request') await this.shutdown(Boolean(request.content.restart));
   }
