@@ -31,7 +31,7 @@ export interface BoardSession {
 /** How long complete/inspect may wait for the board before answering empty (the user is typing). */
 export const BOARD_QUERY_TIMEOUT_MS = 1000;
 
-export const NO_BOARD_MESSAGE = 'No board connected. Connect one with %connect virtual://demo or %connect /dev/ttyACM0; %discover lists boards.';
+export const NO_BOARD_MESSAGE = 'No board connected. %connect connects a free USB board or else the virtual board virtual://demo; %connect /dev/ttyACM0 or %connect NAME picks one; %discover lists boards.';
 
 /** The kernel's slot for at most one board session. */
 export class BoardConnection {
