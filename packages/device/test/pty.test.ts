@@ -1,9 +1,19 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { findBoardByUniqueId } from '../src/discovery/discover';
 import { DeviceSession } from '../src/session/device-session';
 import { TransportGoneError } from '../src/transport/transport';
 import { PtyBoard, temporaryDir } from './helpers/pty-board';
+
+const SILENT_PTY = [
+  'import os, pty, sys',
+  'master, slave = pty.openpty()',
+  'os.symlink(os.ttyname(slave), sys.argv[1])',
+  'print("ready", flush=True)',
+  'while True:',
+  '    os.read(master, 1024)',
+].join('\n');
 
 // The serial transport and the engine against a virtual board on a real pty (child process).
 describe('a board on a pty', () => {
@@ -41,6 +51,20 @@ describe('a board on a pty', () => {
     await session.exec('before_reset = 1');
     expect(await session.hardReset()).toMatch(/MicroPython/);
     await expect(session.eval('before_reset')).rejects.toMatchObject({ exception: { type: 'NameError' } });
+  });
+
+  it('says what it waited for when a port never answers', async () => {
+    // A pty whose other end reads and never answers, like a board that is not MicroPython.
+    const path = join(tmp.path, 'silent');
+    const silent = spawn('/usr/bin/python3', ['-c', SILENT_PTY, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise((resolve) => silent.stdout!.once('data', resolve));
+      const session = await DeviceSession.connect(path, { enterTimeoutMs: 1000 });
+      sessions.push(session);
+      await expect(session.exec('pass')).rejects.toThrow(/^timed out after 1 s waiting for the raw REPL banner/);
+    } finally {
+      silent.kill();
+    }
   });
 
   it('gets into the raw REPL while main.py prints without end', async () => {
