@@ -1,4 +1,4 @@
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import { findPortUsers } from './port-users';
 import { TransportGoneError, type Transport } from './transport';
 import { DEFAULT_BAUD } from './url';
@@ -47,6 +47,8 @@ export class SerialTransport implements Transport {
 
   async open(): Promise<void> {
     if (this.baud === 1200) throw new Error('refusing to open at 1200 baud: it sends many USB boards to their bootloader');
+    // Loaded here, not at import: CLI calls on virtual boards need not pay for it.
+    const { SerialPort } = require('serialport') as typeof import('serialport');
     const port = new SerialPort({ path: this.path, baudRate: this.baud, autoOpen: false, lock: true, hupcl: false });
     await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve()))).catch((error: Error) => {
       throw this.explainOpenError(error);
