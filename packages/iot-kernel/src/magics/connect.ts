@@ -13,7 +13,7 @@ export const connectMagic: KernelMagic = {
   name: 'connect',
   kind: 'line',
   group: 'Board',
-  help: `Connect the board that runs this notebook's cells (remembered for the next kernel start): a registered name, serial:///dev/ttyACM0, /dev/ttyUSB0 or virtual://NAME. Without a name: $IOT_BOARD, else the board already connected, else the first free MicroPython USB board, else ${DEFAULT_BOARD} (not remembered).`,
+  help: `Connect the notebook's board (remembered for the next kernel start): a registered name, /dev/ttyACM0 or virtual://NAME. No name: $IOT_BOARD, the board connected, a free USB board, else ${DEFAULT_BOARD}.`,
   usage,
   async run(context, args) {
     const named = parseTarget(splitArgs(args), usage);

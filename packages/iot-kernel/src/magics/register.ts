@@ -8,7 +8,7 @@ export const registerMagic: KernelMagic = {
   name: 'register',
   kind: 'line',
   group: 'Board',
-  help: 'Give a board a name (usable in %connect, %%connect and iot-device); the connected board at URL also records its unique id, to be found again under another port name.',
+  help: 'Name a board for %connect, %%connect and iot-device (the connected board also records its unique id, to be found under another port name).',
   usage: registerUsage,
   async run(context, args) {
     const words = splitArgs(args);
