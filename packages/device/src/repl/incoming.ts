@@ -1,13 +1,13 @@
 import type { Transport } from '../transport/transport';
 import { BoardTimeoutError } from './types';
 
+/** How often `quiet` looks at what arrived (and hands it on). */
+const QUIET_POLL_MS = 100;
+
 /**
  * What a reader does with the bytes waiting so far: `consumed` bytes are dropped from
  * the front; `done` ends the wait with its value. Called again on every arrival.
  */
-/** How often `quiet` looks at what arrived (and hands it on). */
-const QUIET_POLL_MS = 100;
-
 export type Scan<T> = (pending: Buffer) => { consumed: number; done?: { value: T } };
 
 export interface TakeOptions {
