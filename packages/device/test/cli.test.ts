@@ -90,6 +90,23 @@ describe('iot-device', () => {
     }
   });
 
+  it('exec stops the board on Ctrl-C (SIGINT): KeyboardInterrupt, exit 1', async () => {
+    const child = spawn(process.execPath, [CLI, '-d', board.path, 'exec', 'import time\nwhile True:\n    print("tick")\n    time.sleep(0.02)'], {
+      env: { ...process.env, JUPYTER_CONFIG_DIR: join(tmp.path, 'jupyter') },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      child.kill('SIGINT');
+      expect(await exited).toBe(1);
+      expect(stderr).toMatch(/KeyboardInterrupt/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('explains usage errors', async () => {
     const result = await cli(['frobnicate']);
     expect(result.code).toBe(2);
