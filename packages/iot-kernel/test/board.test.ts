@@ -1,6 +1,6 @@
 // Board cells and board magics through the kernel process, on in-process virtual boards
 // (real MicroPython in a worker thread behind `virtual://NAME`).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BoardKernel } from './board-fixtures';
 
@@ -162,6 +162,13 @@ describe('board cells on a virtual board', () => {
     expect((await kernel.fail('print(1)')).ename).toBe('NoBoardError');
     await kernel.restart();
     expect((await kernel.fail('print(1)')).ename).toBe('NoBoardError');
+
+    const missing = { target: '/dev/ide49-no-such-port', url: 'serial:///dev/ide49-no-such-port' };
+    writeFileSync(join(kernel.root, 'jupyter-config', 'ide49', 'last-boards.json'), JSON.stringify({ [join(kernel.root, 'notebook')]: missing }));
+    await kernel.restart();
+    const gone = await kernel.fail('print(1)');
+    expect(gone.ename).toBe('NoBoardError');
+    expect(gone.evalue).toMatch(/\(reconnecting \/dev\/ide49-no-such-port, this notebook's last board, failed: cannot open serial:\/\/\/dev\/ide49-no-such-port: .*\)$/);
   });
 
   test('%connect without a name connects the demo virtual board (no $IOT_BOARD, no USB board here), not remembered', async () => {

@@ -78,6 +78,6 @@ export class BoardManager {
       this.log.info(`reconnected ${describeBoard(session, last.target)}`);
     })();
     task.catch((error: Error) => this.log.warn(`could not reconnect ${last.target}, this notebook's last board: ${error.message}`));
-    this.connection.connectInBackground(task);
+    this.connection.connectInBackground(task, `reconnecting ${last.target}, this notebook's last board,`);
   }
 }

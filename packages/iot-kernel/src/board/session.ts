@@ -38,6 +38,8 @@ export class BoardConnection {
   private session?: BoardSession;
   /** A connection made in the background (the notebook's last board at kernel start). */
   private pending: Promise<void> = Promise.resolve();
+  /** Why the background connection failed, told by the next board cell. */
+  private backgroundFailure?: string;
 
   get current(): BoardSession | undefined {
     return this.session;
@@ -45,14 +47,18 @@ export class BoardConnection {
 
   /** Makes `session` the board that runs code; a previous one is closed. */
   async attach(session: BoardSession): Promise<void> {
+    this.backgroundFailure = undefined;
     const previous = this.session;
     this.session = session;
     if (previous && previous !== session) await previous.close();
   }
 
   /** Lets `task` (e.g. reconnecting the last board) run in the background; cells wait for it through `settled()`. */
-  connectInBackground(task: Promise<void>): void {
-    this.pending = Promise.all([this.pending, task.catch(() => undefined)]).then(() => undefined);
+  connectInBackground(task: Promise<void>, what: string): void {
+    const recorded = task.catch((error: Error) => {
+      this.backgroundFailure = `${what} failed: ${error instanceof CellError ? error.evalue : error.message}`;
+    });
+    this.pending = Promise.all([this.pending, recorded]).then(() => undefined);
   }
 
   /** Resolves once background connections have finished (successfully or not). */
@@ -61,13 +67,14 @@ export class BoardConnection {
   }
 
   async detach(): Promise<void> {
+    this.backgroundFailure = undefined;
     const previous = this.session;
     this.session = undefined;
     await previous?.close();
   }
 
   exec(code: string, context: CellContext, firstLine = 1): Promise<MimeBundle | void> {
-    if (!this.session) throw new CellError('NoBoardError', NO_BOARD_MESSAGE);
+    if (!this.session) throw new CellError('NoBoardError', this.backgroundFailure ? `${NO_BOARD_MESSAGE} (${this.backgroundFailure})` : NO_BOARD_MESSAGE);
     return this.session.exec(code, context, firstLine);
   }
 
