@@ -41,3 +41,5 @@ fi
 
 echo "setup: build"
 npm run --silent build
+# The virtual board's pseudo-terminal helper (openpty + raw mode), compiled with cc.
+npm run --silent build:native -w packages/virtual-board
