@@ -43,3 +43,6 @@ echo "setup: build"
 npm run --silent build
 # The virtual board's pseudo-terminal helper (openpty + raw mode), compiled with cc.
 npm run --silent build:native -w packages/virtual-board
+# Link the command lines (iot-kernel, iot-device, virtual-board) into node_modules/.bin
+# now that their files exist: `npx iot-device …` works from the repository.
+npm rebuild --ignore-scripts --silent @ide49/device @ide49/virtual-board @ide49/iot-kernel >/dev/null
