@@ -10,6 +10,8 @@ describe('parseDeviceUrl', () => {
     expect(parseDeviceUrl('serial:///dev/ttyACM0')).toEqual({ kind: 'serial', path: '/dev/ttyACM0', baud: 115200, url: 'serial:///dev/ttyACM0' });
     expect(parseDeviceUrl('/dev/ttyUSB1?baud=460800')).toEqual({ kind: 'serial', path: '/dev/ttyUSB1', baud: 460800, url: 'serial:///dev/ttyUSB1?baud=460800' });
     expect(parseDeviceUrl('virtual://demo')).toEqual({ kind: 'virtual', name: 'demo', url: 'virtual://demo' });
+    expect(parseDeviceUrl('virtual://demo?link=usb-cdc')).toEqual({ kind: 'virtual', name: 'demo', url: 'virtual://demo?link=usb-cdc', link: 'usb-cdc' });
+    expect(() => parseDeviceUrl('virtual://demo?link=carrier-pigeon')).toThrow(/unknown link "carrier-pigeon"/);
   });
 
   it('refuses what it cannot open, saying what works', () => {
