@@ -35,6 +35,32 @@ describe('a board on a pty', () => {
     expect(cell.stdout).toBe('0\n1\n2\n');
   });
 
+  test('through the pty too: streaming, a traceback with cell lines, input(), the stop button within a second', async () => {
+    const streamed = await kernel.run('import time\nfor i in range(4):\n    print("pty", i)\n    time.sleep(0.1)');
+    expect(streamed.stdout).toBe('pty 0\npty 1\npty 2\npty 3\n');
+    expect(streamed.outputs.filter((m) => m.header.msg_type === 'stream').length).toBeGreaterThan(1);
+    const failed = await kernel.fail('\nx = [1]\nx[3]');
+    expect(failed.ename).toBe('IndexError');
+    expect(failed.traceback).toContain(`  Cell In[${failed.outcome.reply.content.execution_count}], line 3`);
+    const answered = await kernel.run('print(input("pin? ") * 2)', { onInput: () => '21' });
+    expect(answered.stdout).toBe('pin? 2121\n');
+
+    const running = kernel.client.execute('import time\nwhile True:\n    print("spin")\n    time.sleep(0.02)');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const stoppedAt = Date.now();
+    await kernel.client.request('interrupt_request', {}, 'control');
+    const outcome = await running;
+    expect(Date.now() - stoppedAt).toBeLessThan(1000);
+    expect(outcome.reply.content.ename).toBe('KeyboardInterrupt');
+    expect((await kernel.run('print(state)')).stdout).toBe('kept\n');
+  });
+
+  test('%connect --baud applies to serial ports only', async () => {
+    expect((await kernel.fail('%connect virtual://x --baud 9600')).evalue).toMatch(/--baud applies to serial boards only/);
+    expect((await kernel.fail('%connect /dev/ide49-no-such-port --baud 9600')).evalue).toMatch(/^cannot open serial:\/\/\/dev\/ide49-no-such-port\?baud=9600: /);
+    expect((await kernel.run('print(state)')).stdout).toBe('kept\n'); // a failed %connect keeps the board
+  });
+
   test('unplugged mid-cell: a clean error, the kernel lives; replugged: reconnected and said so', async () => {
     const running = kernel.client.execute('import time\nwhile True:\n    print("tock")\n    time.sleep(0.05)', { timeoutMs: 30_000 });
     await new Promise((resolve) => setTimeout(resolve, 500));
