@@ -55,6 +55,14 @@ describe('a board on a pty', () => {
     expect((await kernel.run('print(state)')).stdout).toBe('kept\n');
   });
 
+  test('%discover lists a registered pty board, marked as the connected one', async () => {
+    await kernel.run(`%register ptyboard ${port}`);
+    const listed = await kernel.run('%discover');
+    const table = String((listed.outputs.find((m) => m.header.msg_type === 'display_data')!.content.data as Record<string, string>)['text/plain']);
+    expect(table).toMatch(new RegExp(`ptyboard +serial://${port} +[0-9a-f]{16} +.*connected`));
+    await kernel.run('%unregister ptyboard');
+  });
+
   test('%connect --baud applies to serial ports only', async () => {
     expect((await kernel.fail('%connect virtual://x --baud 9600')).evalue).toMatch(/--baud applies to serial boards only/);
     expect((await kernel.fail('%connect /dev/ide49-no-such-port --baud 9600')).evalue).toMatch(/^cannot open serial:\/\/\/dev\/ide49-no-such-port\?baud=9600: /);

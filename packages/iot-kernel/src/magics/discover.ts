@@ -1,4 +1,5 @@
 import type { DiscoveredPort } from '@ide49/device';
+import type { DeviceBoardSession } from '../board/device-board';
 import { deviceLibrary } from '../board/device-library';
 import { splitArgs } from './args';
 import { CellError } from './magic';
@@ -18,10 +19,12 @@ export const discoverMagic: KernelMagic = {
     const unknown = flags.filter((flag) => flag !== '-a' && flag !== '-i');
     if (unknown.length > 0) throw new CellError('UsageError', `Unknown option ${unknown.join(' ')}. Usage: ${usage}`);
     const ports = await deviceLibrary().discoverBoards({ all: flags.includes('-a'), interrupt: flags.includes('-i'), registry: context.services.boards.registry });
-    const current = context.services.boards.current?.name;
+    const current = context.services.boards.current;
     const rows = ports.map((port) => rowOf(port, current));
     for (const device of context.services.boards.registry.list()) {
-      if (!ports.some((port) => port.url === device.url)) rows.push([device.name, device.url, device.uniqueId ?? '', '', device.url === current ? 'connected' : 'registered']);
+      if (ports.some((port) => port.url === device.url)) continue;
+      const connected = device.url === current?.name ? current : undefined;
+      rows.push([device.name, device.url, connected?.identity.uniqueId ?? device.uniqueId ?? '', connected?.identity.firmware ?? '', connected ? 'connected' : 'registered']);
     }
     if (rows.length === 0) {
       context.stdout('No boards found. Plug one in by USB, or use a virtual board: %connect virtual://demo (%discover -a lists every serial port).\n');
@@ -31,9 +34,11 @@ export const discoverMagic: KernelMagic = {
   },
 };
 
-function rowOf(port: DiscoveredPort, current: string | undefined): string[] {
-  const state = port.url === current ? 'connected' : port.state === 'busy' ? `busy (pid ${port.busyPids?.join(', ')})` : port.state === 'no-answer' ? `no answer: ${port.error ?? ''}` : port.state;
+/** The connected board is not probed (this kernel holds its port): its identity is known already. */
+function rowOf(port: DiscoveredPort, current: DeviceBoardSession | undefined): string[] {
   const name = port.registeredName ?? [port.usbVendor, port.product].filter(Boolean).join(' ');
+  if (port.url === current?.name) return [name, port.url, current.identity.uniqueId ?? '', current.identity.firmware, 'connected'];
+  const state = port.state === 'busy' ? `busy (pid ${port.busyPids?.join(', ')})` : port.state === 'no-answer' ? `no answer: ${port.error ?? ''}` : port.state;
   return [name, port.url, port.identity?.uniqueId ?? port.serialNumber ?? '', port.identity?.firmware ?? '', state];
 }
 
