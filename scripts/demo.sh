@@ -11,6 +11,8 @@ notebook=${1:-examples/getting-started.ipynb}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "demo: executing $notebook on kernel 'iot'"
-jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=iot \
-  --ExecutePreprocessor.timeout=120 --output-dir "$out" --output executed "$notebook" >/dev/null
+# Run a copy in a scratch folder: the notebook writes host files next to itself.
+cp "$notebook" "$out/notebook.ipynb"
+IOT_KERNEL_LOG=${IOT_KERNEL_LOG:-warn} jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=iot \
+  --ExecutePreprocessor.timeout=120 --output-dir "$out" --output executed "$out/notebook.ipynb" >/dev/null
 node scripts/print-notebook.js "$out/executed.ipynb"

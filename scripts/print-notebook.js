@@ -12,7 +12,7 @@ for (const cell of notebook.cells) {
   console.log(text(cell.source).replace(/^/gm, '    '));
   for (const output of cell.outputs) {
     if (output.output_type === 'stream') process.stdout.write(text(output.text));
-    else if (output.output_type === 'error') console.log(`${output.ename}: ${output.evalue}`);
+    else if (output.output_type === 'error') console.log(output.traceback.join('\n').replace(/\x1b\[[0-9;]*m/g, ''));
     else if (output.data) console.log(text(output.data['text/plain']));
   }
 }
