@@ -7,43 +7,24 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { LINK_PRESETS, VirtualBoard } from '@ide49/virtual-board';
 import { DeviceSession } from '../src/session/device-session';
-import type { Transport, TransportGoneError } from '../src/transport/transport';
+import type { Transport } from '../src/transport/transport';
 import { VirtualTransport } from '../src/transport/virtual';
+import { ForwardingTransport } from '../test/helpers/forwarding-transport';
 import { PtyBoard } from '../test/helpers/pty-board';
 
 type PresetName = 'uart115200' | 'usb-cdc';
 const CLI = join(__dirname, '../src/cli/main.js');
 
 /** A transport that counts the bytes crossing it both ways. */
-class CountingLink implements Transport {
+class CountingLink extends ForwardingTransport {
   bytes = 0;
-  constructor(private readonly inner: Transport) {
+  constructor(inner: Transport) {
+    super(inner);
     inner.onData((chunk) => (this.bytes += chunk.length));
   }
-  get url(): string {
-    return this.inner.url;
-  }
-  get maxWriteSize(): number {
-    return this.inner.maxWriteSize;
-  }
-  get isOpen(): boolean {
-    return this.inner.isOpen;
-  }
-  open(): Promise<void> {
-    return this.inner.open();
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-  write(data: Uint8Array): Promise<void> {
+  override write(data: Uint8Array): Promise<void> {
     this.bytes += data.length;
-    return this.inner.write(data);
-  }
-  onData(listener: (chunk: Uint8Array) => void): () => void {
-    return this.inner.onData(listener);
-  }
-  onGone(listener: (error: TransportGoneError) => void): () => void {
-    return this.inner.onGone(listener);
+    return super.write(data);
   }
 }
 

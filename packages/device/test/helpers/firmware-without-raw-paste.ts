@@ -1,4 +1,5 @@
-import type { Transport, TransportGoneError } from '../../src/transport/transport';
+import type { Transport } from '../../src/transport/transport';
+import { ForwardingTransport } from './forwarding-transport';
 
 const RAW_PASTE_REQUEST = Buffer.from([0x05, 0x41, 0x01]);
 
@@ -8,31 +9,17 @@ const RAW_PASTE_REQUEST = Buffer.from([0x05, 0x41, 0x01]);
  * 'old' passes only the Ctrl-A on, as firmware before 1.14 sees it (it re-prints the
  * raw banner). Everything else goes through unchanged.
  */
-export class FirmwareWithoutRawPaste implements Transport {
+export class FirmwareWithoutRawPaste extends ForwardingTransport {
   private readonly replies = new Set<(chunk: Uint8Array) => void>();
 
   constructor(
-    private readonly inner: Transport,
+    inner: Transport,
     private readonly behaviour: 'disabled' | 'old',
-  ) {}
-
-  get url(): string {
-    return this.inner.url;
-  }
-  get maxWriteSize(): number {
-    return this.inner.maxWriteSize;
-  }
-  get isOpen(): boolean {
-    return this.inner.isOpen;
-  }
-  open(): Promise<void> {
-    return this.inner.open();
-  }
-  close(): Promise<void> {
-    return this.inner.close();
+  ) {
+    super(inner);
   }
 
-  async write(data: Uint8Array): Promise<void> {
+  override async write(data: Uint8Array): Promise<void> {
     const bytes = Buffer.from(data);
     const at = bytes.indexOf(RAW_PASTE_REQUEST);
     if (at < 0) return this.inner.write(data);
@@ -43,16 +30,12 @@ export class FirmwareWithoutRawPaste implements Transport {
     if (rest.length > 0) await this.write(rest);
   }
 
-  onData(listener: (chunk: Uint8Array) => void): () => void {
+  override onData(listener: (chunk: Uint8Array) => void): () => void {
     this.replies.add(listener);
     const off = this.inner.onData(listener);
     return () => {
       this.replies.delete(listener);
       off();
     };
-  }
-
-  onGone(listener: (error: TransportGoneError) => void): () => void {
-    return this.inner.onGone(listener);
   }
 }
