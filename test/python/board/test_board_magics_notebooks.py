@@ -2,28 +2,21 @@
 Each test runs in a temporary folder with its own XDG data (virtual boards' flash) and
 Jupyter config (device registry, remembered boards), passed to the kernel through its env."""
 import json
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
+
+from notebook_runner import code_cells, execute_notebook
 
 NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
 
 
 def execute(tmp_path, name, **env):
-    """Runs notebooks/NAME.ipynb from tmp_path/work (the kernel's folder); returns its code cells by first line."""
+    """Runs notebooks/NAME.ipynb from tmp_path/work (the kernel's folder); returns its code cells."""
     work = tmp_path / "work"
     work.mkdir(exist_ok=True)
     shutil.copy(NOTEBOOKS / f"{name}.ipynb", work)
-    full_env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"), "IOT_BOARD": "", **env}
-    run = subprocess.run(
-        ["/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=60", "--output", f"{name}.out.ipynb", f"{name}.ipynb"],
-        capture_output=True, text=True, cwd=work, timeout=120, env=full_env,
-    )
-    assert run.returncode == 0, f"{name}.ipynb failed:\n{run.stderr[-3000:]}"
-    executed = json.loads((work / f"{name}.out.ipynb").read_text())
-    return [cell for cell in executed["cells"] if cell["cell_type"] == "code"]
+    return code_cells(execute_notebook(work / f"{name}.ipynb", tmp_path, **env))
 
 
 def stdout(cell):

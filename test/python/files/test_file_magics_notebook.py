@@ -1,13 +1,10 @@
 """nbconvert (Debian's 6.5) executes a notebook of file magics on the `iot` kernel: host
 files in the notebook's (temporary) folder, the in-process virtual board with its flash in a
 temporary XDG_DATA_HOME, and the outputs checked cell by cell, HTML tables included."""
-import json
-import os
 import re
-import subprocess
-from pathlib import Path
 
 import nbformat
+from notebook_runner import code_cells, execute_notebook, text_of
 
 BOARD = "nbfiles"
 
@@ -27,18 +24,6 @@ CELLS = [
     "import sys\nsys.path.insert(0, '/app')\nimport app\nprint(app.NAME)",
     "%cat :/missing.txt",
 ]
-
-
-def text_of(cell):
-    parts = []
-    for output in cell["outputs"]:
-        if output["output_type"] == "stream":
-            parts.append(output["name"] + ":" + "".join(output["text"]))
-        elif output["output_type"] in ("display_data", "execute_result"):
-            parts.append("".join(output["data"].get("text/plain", "")))
-        elif output["output_type"] == "error":
-            parts.append(f"error:{output['ename']}:{output['evalue']}")
-    return "".join(parts)
 
 
 def html_of(cell):
@@ -62,17 +47,9 @@ def test_file_magics_notebook(tmp_path):
         notebook.cells.append(cell)
     nbformat.write(notebook, tmp_path / "files.ipynb")
 
-    data_home = tmp_path / "data"
-    env = {**os.environ, "XDG_DATA_HOME": str(data_home), "XDG_CONFIG_HOME": str(tmp_path / "config"), "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"), "IOT_BOARD": ""}
-    run = subprocess.run(
-        ["/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=60", "--output", "executed.ipynb", str(tmp_path / "files.ipynb")],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    executed = json.loads((tmp_path / "executed.ipynb").read_text())
-    cells = [cell for cell in executed["cells"] if cell["cell_type"] == "code"]
+    cells = code_cells(execute_notebook(tmp_path / "files.ipynb", tmp_path))
     out = [text_of(cell) for cell in cells]
-    flash = data_home / "ide49" / "virtual-boards" / BOARD
+    flash = tmp_path / "data" / "ide49" / "virtual-boards" / BOARD
 
     assert out[1] == "stdout:Wrote :/main.py on the board\n"
     assert (flash / "main.py").read_text() == 'print("hello from main")\n'
