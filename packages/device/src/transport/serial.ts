@@ -1,4 +1,5 @@
 import type { SerialPort } from 'serialport';
+import { TransportListeners } from './listeners';
 import { findPortUsers } from './port-users';
 import { TransportGoneError, type Transport } from './transport';
 import { DEFAULT_BAUD } from './url';
@@ -28,18 +29,18 @@ export class PortBusyError extends Error {
  * other), which keeps ESP boards running and TinyUSB boards talking. On close RTS drops
  * before DTR, so the board is never pulled into reset. The port is locked exclusively.
  */
-export class SerialTransport implements Transport {
+export class SerialTransport extends TransportListeners implements Transport {
   readonly maxWriteSize = Infinity;
   private port: SerialPort | undefined;
-  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
-  private readonly goneListeners = new Set<(error: TransportGoneError) => void>();
   private closing = false;
 
   constructor(
     readonly url: string,
     readonly path: string,
     readonly baud: number = DEFAULT_BAUD,
-  ) {}
+  ) {
+    super();
+  }
 
   get isOpen(): boolean {
     return this.port?.isOpen ?? false;
@@ -56,9 +57,7 @@ export class SerialTransport implements Transport {
     await setLines(port, { dtr: true, rts: true });
     this.closing = false;
     this.port = port;
-    port.on('data', (chunk: Buffer) => {
-      for (const listener of this.dataListeners) listener(chunk);
-    });
+    port.on('data', (chunk: Buffer) => this.emitData(chunk));
     port.on('close', () => {
       if (!this.closing) this.fireGone(`${this.path} went away (unplugged, or the board rebooted into a new port)`);
     });
@@ -86,20 +85,9 @@ export class SerialTransport implements Transport {
     await new Promise<void>((resolve) => port.close(() => resolve()));
   }
 
-  onData(listener: (chunk: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  onGone(listener: (error: TransportGoneError) => void): () => void {
-    this.goneListeners.add(listener);
-    return () => this.goneListeners.delete(listener);
-  }
-
   private fireGone(message: string): void {
     this.port = undefined;
-    const error = new TransportGoneError(this.url, message);
-    for (const listener of [...this.goneListeners]) listener(error);
+    this.emitGone(new TransportGoneError(this.url, message));
   }
 
   private explainOpenError(error: Error): Error {

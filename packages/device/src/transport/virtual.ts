@@ -1,4 +1,5 @@
 import type { VirtualBoard, VirtualBoardOptions as BoardOptions } from '@ide49/virtual-board';
+import { TransportListeners } from './listeners';
 import { TransportGoneError, type Transport } from './transport';
 
 /** Options of the board behind `virtual://NAME` (its name comes from the URL). */
@@ -21,18 +22,18 @@ const openBoards = new Set<string>();
  * process. Opening starts it (its flash lives in the board's default flash folder unless
  * given); closing stops it.
  */
-export class VirtualTransport implements Transport {
+export class VirtualTransport extends TransportListeners implements Transport {
   readonly maxWriteSize = Infinity;
   private board: VirtualBoard | undefined;
   private unsubscribeBoard: (() => void) | undefined;
-  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
-  private readonly goneListeners = new Set<(error: TransportGoneError) => void>();
 
   constructor(
     readonly url: string,
     readonly name: string,
     private readonly boardOptions: VirtualBoardOptions = {},
-  ) {}
+  ) {
+    super();
+  }
 
   get isOpen(): boolean {
     return this.board !== undefined;
@@ -47,9 +48,7 @@ export class VirtualTransport implements Transport {
       openBoards.delete(this.name);
       throw error;
     }
-    this.unsubscribeBoard = this.board.onData((chunk) => {
-      for (const listener of this.dataListeners) listener(chunk);
-    });
+    this.unsubscribeBoard = this.board.onData((chunk) => this.emitData(chunk));
   }
 
   async write(data: Uint8Array): Promise<void> {
@@ -70,15 +69,5 @@ export class VirtualTransport implements Transport {
     this.unsubscribeBoard?.();
     openBoards.delete(this.name);
     await board.stop();
-  }
-
-  onData(listener: (chunk: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  onGone(listener: (error: TransportGoneError) => void): () => void {
-    this.goneListeners.add(listener);
-    return () => this.goneListeners.delete(listener);
   }
 }
