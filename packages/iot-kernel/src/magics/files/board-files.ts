@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BoardError, BoardFiles, normaliseBoardPath, type DeviceSession } from '@ide49/device';
+import type { BoardFiles, DeviceSession } from '@ide49/device';
+import { deviceLibrary } from '../../board/device-library';
 import { requireBoard } from '../../board/device-board';
 import { CellError, type CellContext } from '../magic';
 import type { KernelServices } from '../services';
@@ -13,7 +14,7 @@ export const LIST_HINT = '%rlist -r :/ lists the files on the board.';
 /** A board path word: it must start with ':' (so a host path is never taken for a board path by mistake). */
 export function boardPath(word: string, usage: string): string {
   if (!word.startsWith(':')) throw new CellError('UsageError', `${word} is not a board path: board paths start with ':' (e.g. :/main.py). Usage: ${usage}`);
-  return normaliseBoardPath(word.slice(1));
+  return deviceLibrary().normaliseBoardPath(word.slice(1));
 }
 
 /**
@@ -39,6 +40,7 @@ export async function withBoardFiles<T>(context: FileMagicContext, operation: (f
   const board = requireBoard(context.services);
   try {
     // the board's presence rules apply as for cells: waits for a board that is coming back, a lost link fails cleanly
+    const { BoardFiles } = deviceLibrary();
     return await board.run(context, (device) => operation(new BoardFiles(device, { signal: context.signal, streamLink: streamLinkOf(device) })));
   } catch (error) {
     if (context.signal.aborted) throw context.signal.reason;
@@ -57,7 +59,7 @@ function streamLinkOf(device: DeviceSession) {
 
 function fileCellError(error: unknown, cwd: string): CellError {
   if (error instanceof CellError) return error;
-  if (error instanceof BoardError) {
+  if (error instanceof deviceLibrary().BoardError) {
     const { type, message } = error.exception;
     const errno = /^\[Errno (\d+)\]\s*(?:E[A-Z]+:?\s*)?(.*)$/.exec(message);
     if (type === 'OSError' && errno?.[1] === '2') {

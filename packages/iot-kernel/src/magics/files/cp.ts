@@ -1,4 +1,4 @@
-import { copyFiles, formatBytes } from '@ide49/device';
+import { deviceLibrary } from '../../board/device-library';
 import { CellError } from '../magic';
 import type { KernelMagic } from '../services';
 import { locationWord, withBoardFiles } from './board-files';
@@ -17,6 +17,7 @@ export const cpMagic: KernelMagic = {
     const { flags, positional } = parseOptions(args, { flags: ['-r'] }, usage);
     if (positional.length < 2) throw new CellError('UsageError', `Give one or more sources and a destination, one side on the board (:PATH). Usage: ${usage}`);
     const words = positional.map((word) => locationWord(context, word));
+    const { copyFiles, formatBytes } = deviceLibrary();
     const progress = new CellProgress(context, 'copying');
     const report = await withBoardFiles(context, (files) => copyFiles(files, words.slice(0, -1), words[words.length - 1], { recursive: flags.has('-r'), onProgress: progress.update }));
     progress.finish();

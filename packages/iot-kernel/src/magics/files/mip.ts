@@ -1,4 +1,4 @@
-import { DEFAULT_INDEX, formatBytes, mipInstall } from '@ide49/device';
+import { deviceLibrary } from '../../board/device-library';
 import { CellError } from '../magic';
 import type { KernelMagic } from '../services';
 import { withBoardFiles } from './board-files';
@@ -11,7 +11,10 @@ export const mipMagic: KernelMagic = {
   name: 'mip',
   kind: 'line',
   group: 'Files',
-  help: `Install micropython-lib packages onto the board; this computer downloads them (index ${DEFAULT_INDEX}), so boards without a network can install.`,
+  // a getter: the device library (and its default index) loads when the help is shown, not at kernel start
+  get help() {
+    return `Install micropython-lib packages onto the board; this computer downloads them (index ${deviceLibrary().DEFAULT_INDEX}), so boards without a network can install.`;
+  },
   usage,
   async run(context, args) {
     const { flags, values, positional } = parseOptions(args, { flags: ['--mpy', '--py'], values: ['--index', '--target'] }, usage);
@@ -19,6 +22,7 @@ export const mipMagic: KernelMagic = {
     if (flags.has('--mpy') && flags.has('--py')) throw new CellError('UsageError', 'Choose one of --mpy and --py.');
     const target = values.get('--target')?.pop();
     if (target !== undefined && !target.startsWith(':')) throw new CellError('UsageError', `--target is a board folder and starts with ':' (e.g. --target :/lib). Usage: ${usage}`);
+    const { formatBytes, mipInstall } = deviceLibrary();
     await withBoardFiles(context, async (files) => {
       for (const spec of positional.slice(1)) {
         const progress = new CellProgress(context, 'installing');

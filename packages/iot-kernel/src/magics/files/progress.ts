@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { formatBytes, type TransferProgress } from '@ide49/device';
+import type { TransferProgress } from '@ide49/device';
+import { deviceLibrary } from '../../board/device-library';
 import type { CellContext } from '../magic';
 
 /** Transfers quicker than this show no progress display at all. */
@@ -39,6 +40,7 @@ export class CellProgress {
   }
 
   private show(progress: TransferProgress, now: number): void {
+    const { formatBytes } = deviceLibrary();
     const seconds = (now - this.started) / 1000;
     const percent = progress.bytesTotal ? Math.floor((100 * progress.bytesDone) / progress.bytesTotal) : 100;
     const text = `${this.verb} ${progress.file} ${formatBytes(progress.bytesDone)}/${formatBytes(progress.bytesTotal)} (${percent} %) ${formatBytes(progress.bytesDone / seconds)}/s`;

@@ -1,4 +1,5 @@
-import { formatBytes, type BoardEntry } from '@ide49/device';
+import type { BoardEntry } from '@ide49/device';
+import { deviceLibrary } from '../../board/device-library';
 import { CellError } from '../magic';
 import type { KernelMagic } from '../services';
 import { boardPath, withBoardFiles } from './board-files';
@@ -29,6 +30,7 @@ export const rlistMagic: KernelMagic = {
  *   └── main.py          120 B
  */
 export function formatTree(root: string, entries: BoardEntry[]): string {
+  const { formatBytes } = deviceLibrary();
   if (entries.length === 1 && entries[0].path === '' && !entries[0].isDir) return `:${root}  ${formatBytes(entries[0].size)}`;
   const sorted = [...entries].sort((a, b) => compareParts(a.path.split('/'), b.path.split('/')));
   const rows = sorted.map((entry, i) => {

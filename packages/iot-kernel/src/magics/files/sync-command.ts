@@ -1,4 +1,5 @@
-import { syncFolder, type SyncReport } from '@ide49/device';
+import type { SyncReport } from '@ide49/device';
+import { deviceLibrary } from '../../board/device-library';
 import { CellError } from '../magic';
 import { boardPath, hostPath, withBoardFiles, type FileMagicContext } from './board-files';
 import { parseOptions } from './options';
@@ -17,7 +18,7 @@ export async function runSync(context: FileMagicContext, args: string, usage: st
   const remote = boardPath(positional[1] ?? ':/', usage);
   const progress = new CellProgress(context, 'syncing');
   const report = await withBoardFiles(context, (files) =>
-    syncFolder(files, local, remote, {
+    deviceLibrary().syncFolder(files, local, remote, {
       delete: flags.has('--delete'),
       exclude: values.get('--exclude'),
       dryRun: dryRun || flags.has('--dry-run'),

@@ -1,4 +1,5 @@
-import { formatBytes, formatSyncReport, type SyncReport } from '@ide49/device';
+import type { SyncReport } from '@ide49/device';
+import { deviceLibrary } from '../../board/device-library';
 import type { MimeBundle } from '../magic';
 import { escapeHtml } from './progress';
 
@@ -8,6 +9,7 @@ import { escapeHtml } from './progress';
  * change.
  */
 export function syncReportBundle(report: SyncReport, local: string, remote: string): MimeBundle {
+  const { formatBytes, formatSyncReport } = deviceLibrary();
   const verb = report.dryRun ? 'would be ' : '';
   const totals: Array<[string, string]> = [
     [`${verb}added`, String(report.added.length)],
