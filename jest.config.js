@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ['<rootDir>/packages/*/dist/test/**/*.test.js', '<rootDir>/test/dist/**/*.test.js'],
   testTimeout: 60000,
   maxWorkers: 2,
+  globalSetup: '<rootDir>/test/jest-isolation.js',
+  globalTeardown: '<rootDir>/test/jest-isolation-teardown.js',
 };

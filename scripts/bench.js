@@ -20,10 +20,14 @@ if (benches.length === 0) {
   console.error('bench: no compiled benchmarks found; run scripts/setup.sh first');
   process.exit(1);
 }
+// Benchmark boards and registries live in a scratch folder, not in the user's data dir.
+const scratch = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'ide49-bench-'));
+const env = { ...process.env, XDG_DATA_HOME: path.join(scratch, 'data'), JUPYTER_CONFIG_DIR: path.join(scratch, 'jupyter-config') };
 let failed = 0;
 for (const bench of benches) {
   console.log(`\n### ${path.relative(root, bench)}`);
-  const r = spawnSync(process.execPath, [bench], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [bench], { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) failed++;
 }
+fs.rmSync(scratch, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);

@@ -28,7 +28,10 @@ totals.push(countJest(jestReport, jestStatus));
 // Python suites (pytest from Debian): counts from the JUnit XML report.
 if (fs.existsSync(path.join(root, 'test/python')) && jestArgs.length === 0) {
   const junit = path.join(work, 'pytest.xml');
-  const status = run('/usr/bin/python3', ['-m', 'pytest', '-q', '-rs', `--junitxml=${junit}`, 'test/python']);
+  // Own data and config folders, as jest's globalSetup gives the jest suites: no test
+  // touches the user's virtual boards, device registry or remembered boards.
+  const isolated = { XDG_DATA_HOME: path.join(work, 'data'), JUPYTER_CONFIG_DIR: path.join(work, 'jupyter-config'), JUPYTER_DATA_DIR: path.join(work, 'jupyter-data') };
+  const status = run('/usr/bin/python3', ['-m', 'pytest', '-q', '-rs', `--junitxml=${junit}`, 'test/python'], isolated);
   totals.push(countJunit(junit, status));
 }
 
