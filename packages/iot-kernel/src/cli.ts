@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { DEFAULT_DISPLAY_NAME, DEFAULT_NAME, defaultLocation, installKernelspec, uninstallKernelspec, type SpecLocation } from './kernelspec/install';
+import type { SpecLocation } from './kernelspec/install';
 
 const USAGE = `Usage:
   iot-kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name TEXT]
@@ -15,8 +15,8 @@ interface Options {
   displayName: string;
 }
 
-function parseOptions(args: string[]): Options {
-  const options: Options = { name: DEFAULT_NAME, displayName: DEFAULT_DISPLAY_NAME };
+function parseOptions(args: string[], defaults: Omit<Options, 'location'>): Options {
+  const options: Options = { ...defaults };
   for (let i = 0; i < args.length; i++) {
     const value = () => args[++i] ?? fail(`${args[i - 1]} needs a value.`);
     switch (args[i]) {
@@ -47,23 +47,35 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+// Each command loads only its own modules (with require: plain CommonJS, no ESM loader): the
+// kernel's start does not pay for the kernelspec code (logo drawing, zlib), nor the reverse.
 async function main(args: string[]): Promise<void> {
   const [command, ...rest] = args;
-  if (command === 'install') {
-    const options = parseOptions(rest);
-    const dir = installKernelspec({ location: options.location ?? defaultLocation(), name: options.name, displayName: options.displayName, entryPoint: __filename });
-    console.log(`Installed kernelspec ${options.name} in ${dir}`);
-  } else if (command === 'uninstall') {
-    const options = parseOptions(rest);
-    const removed = uninstallKernelspec(options.name, options.location);
-    if (removed.length === 0) fail(`No kernelspec named ${options.name} found.`);
-    for (const dir of removed) console.log(`Removed ${dir}`);
+  if (command === 'install' || command === 'uninstall') {
+    manageKernelspec(command, rest);
   } else if (command === 'kernel' && rest[0] === '-f' && rest[1]) {
-    await (await import('./main.js')).runKernel(rest[1]);
+    await runKernel(rest[1]);
   } else if (command && !command.startsWith('-') && rest.length === 0) {
-    await (await import('./main.js')).runKernel(command);
+    await runKernel(command);
   } else {
     fail(command === undefined || command === '--help' || command === '-h' ? '' : `Unknown command ${command}.`);
+  }
+}
+
+function runKernel(connectionFile: string): Promise<void> {
+  return (require('./main') as typeof import('./main')).runKernel(connectionFile);
+}
+
+function manageKernelspec(command: 'install' | 'uninstall', args: string[]): void {
+  const kernelspec = require('./kernelspec/install') as typeof import('./kernelspec/install');
+  const options = parseOptions(args, { name: kernelspec.DEFAULT_NAME, displayName: kernelspec.DEFAULT_DISPLAY_NAME });
+  if (command === 'install') {
+    const dir = kernelspec.installKernelspec({ location: options.location ?? kernelspec.defaultLocation(), name: options.name, displayName: options.displayName, entryPoint: __filename });
+    console.log(`Installed kernelspec ${options.name} in ${dir}`);
+  } else {
+    const removed = kernelspec.uninstallKernelspec(options.name, options.location);
+    if (removed.length === 0) fail(`No kernelspec named ${options.name} found.`);
+    for (const dir of removed) console.log(`Removed ${dir}`);
   }
 }
 
