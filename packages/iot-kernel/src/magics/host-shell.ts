@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { CellError, type CellContext } from './magic';
 
 /**
@@ -7,6 +6,8 @@ import { CellError, type CellContext } from './magic';
  * it started (and so Jupyter's SIGINT to the kernel's group does not hit it directly).
  */
 export function runHostShell(context: CellContext, script: string): Promise<void> {
+  // loaded on the first shell command: the kernel's start does not wait for it
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
   return new Promise((resolve, reject) => {
     if (context.signal.aborted) return reject(context.signal.reason);
     const child = spawn('/bin/bash', ['-c', script], { cwd: context.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
