@@ -1,4 +1,4 @@
-import { IotKernel } from './kernel';
+import type { IotKernel } from './kernel';
 import { Logger, logFileFor, parseLogLevel } from './log';
 import { readConnectionFile, type ConnectionInfo } from './protocol/connection';
 import { KernelServer } from './protocol/server';
@@ -10,10 +10,12 @@ export interface RunningKernel {
 
 /** Binds the kernel's sockets and starts answering; `cwd` is the notebook folder. */
 export async function startKernel(info: ConnectionInfo, log: Logger, cwd = process.cwd()): Promise<RunningKernel> {
-  let server: KernelServer | undefined;
-  const kernel = new IotKernel(log, (msgType, content) => server?.publish(msgType, content), cwd);
-  server = new KernelServer(info, kernel, log);
-  await server.start();
+  const server = new KernelServer(info, log);
+  await server.bind();
+  // The kernel's modules (magics, boards) load once the sockets are bound, while clients connect.
+  const { IotKernel } = require('./kernel') as typeof import('./kernel');
+  const kernel = new IotKernel(log, (msgType, content) => server.publish(msgType, content), cwd);
+  server.serve(kernel);
   kernel.boards.restoreLastBoard();
   return { kernel, server };
 }

@@ -74,12 +74,13 @@ export class KernelServer {
   /** Set when a cell failed with stop_on_error: execute requests already queued are answered "aborted". */
   private abortingQueuedCells = false;
   private resolveStopped!: () => void;
+  /** Set by serve(), before any request is read. */
+  private handler!: RequestHandler;
   /** Resolves once a shutdown_request has been answered and the sockets are closed. */
   readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
 
   constructor(
     readonly info: ConnectionInfo,
-    private readonly handler: RequestHandler,
     private readonly log: Logger,
   ) {
     this.signer = new MessageSigner(info.key);
@@ -89,7 +90,11 @@ export class KernelServer {
     this.stdinQueue = new SendQueue(this.stdin, log);
   }
 
-  async start(): Promise<void> {
+  /**
+   * Binds the sockets. Clients may connect right away: their handshakes, subscriptions and
+   * first requests (queued by ZeroMQ) proceed while the kernel behind is still being loaded.
+   */
+  async bind(): Promise<void> {
     await Promise.all([
       this.shell.bind(channelAddress(this.info, 'shell')),
       this.control.bind(channelAddress(this.info, 'control')),
@@ -98,6 +103,11 @@ export class KernelServer {
       this.heartbeat.bind(channelAddress(this.info, 'hb')),
     ]);
     void this.serveHeartbeat();
+  }
+
+  /** Starts answering requests (bind first). */
+  serve(handler: RequestHandler): void {
+    this.handler = handler;
     void this.serveRequests(this.shell, 'shell', this.shellQueue);
     void this.serveRequests(this.control, 'control', this.controlQueue);
     void this.serveStdin();
