@@ -73,6 +73,9 @@ export class BoardManager {
     if (!last) return;
     this.log.info(`reconnecting ${last.target}, this notebook's last board`);
     const task = (async () => {
+      // Loading the device library and opening the port take a while: the requests already
+      // waiting (the client's first kernel_info_request) are answered first.
+      await new Promise((resolve) => setImmediate(resolve));
       const session = await openBoard(resolveTarget({ target: last.target }, this.registry), this.registry, this.log);
       await this.connection.attach(session);
       this.log.info(`reconnected ${describeBoard(session, last.target)}`);
