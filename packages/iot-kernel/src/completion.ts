@@ -37,21 +37,56 @@ export function completeHost(code: string, cursor: number, magics: MagicRegistry
 
 function completePath(lineText: string, cursor: number, cwd: string): Completion {
   const word = /[^\s!'"=]*$/.exec(lineText)![0];
-  const slash = word.lastIndexOf('/');
-  const folder = word.slice(0, slash + 1);
-  const stem = word.slice(slash + 1);
+  const { folder, stem } = splitPath(word);
   let matches: string[] = [];
   try {
     // The shell expands ~/ to the home folder, so completion does too.
     const where = folder.startsWith('~/') ? join(homedir(), folder.slice(2)) : resolve(cwd, folder || '.');
-    matches = readdirSync(where, { withFileTypes: true })
-      .filter((entry) => entry.name.startsWith(stem) && (stem.startsWith('.') || !entry.name.startsWith('.')))
-      .map((entry) => folder + entry.name + (entry.isDirectory() ? '/' : ''))
-      .sort();
+    matches = pathMatches(folder, stem, readdirSync(where, { withFileTypes: true }).map((entry) => ({ name: entry.name, isDir: entry.isDirectory() })));
   } catch {
     // No such folder: nothing to offer.
   }
   return { matches, start: cursor - word.length, end: cursor };
+}
+
+/** A path being typed: its folder part (up to and with the last '/') and the name being typed after it. */
+export function splitPath(path: string): { folder: string; stem: string } {
+  const slash = path.lastIndexOf('/');
+  return { folder: path.slice(0, slash + 1), stem: path.slice(slash + 1) };
+}
+
+/**
+ * The entries of `folder` that complete `stem`, as paths (folders end with '/'), sorted.
+ * Names starting with '.' only when the stem does, as shells do.
+ */
+export function pathMatches(folder: string, stem: string, entries: Array<{ name: string; isDir: boolean }>): string[] {
+  return entries
+    .filter((entry) => entry.name.startsWith(stem) && (stem.startsWith('.') || !entry.name.startsWith('.')))
+    .map((entry) => folder + entry.name + (entry.isDir ? '/' : ''))
+    .sort();
+}
+
+/** A board path being typed in a file magic: what follows its ':' up to the cursor, and where the word (its ':') starts. */
+export interface BoardPathWord {
+  path: string;
+  start: number;
+}
+
+/**
+ * The board path word (`:PATH`) that ends at the cursor in a line of a file magic (the
+ * "Files" group: `%cp`, `%cat`, `%rlist`..., or a `%%writefile` first line), or undefined.
+ * Completing it asks the board, so this only reads the text.
+ */
+export function boardPathBefore(code: string, cursor: number, magics: MagicRegistry): BoardPathWord | undefined {
+  const line = lineBefore(code, cursor);
+  const magic = /^(%%?)(\S+)\s/.exec(line.text);
+  if (!magic) return undefined;
+  const kind = magic[1] === '%%' ? 'cell' : 'line';
+  // a cell magic's first line, or a line magic in a cell that is not a cell magic (whose body lines are text)
+  const isMagicLine = kind === 'cell' ? line.first : !code.startsWith('%%');
+  if (!isMagicLine || magics.get(kind, magic[2])?.group !== 'Files') return undefined;
+  const word = /\S*$/.exec(line.text)![0];
+  return word.startsWith(':') ? { path: word.slice(1), start: cursor - word.length } : undefined;
 }
 
 /** Help for a magic name under the cursor (`%name` or `%%name`), or undefined. */

@@ -9,7 +9,7 @@ import { isComplete } from './cell/is-complete';
 import { CellOutput } from './cell/output';
 import { codePointToIndex, indexToCodePoint } from './codepoints';
 import { CommManager } from './comms';
-import { completeHost, inspectMagic } from './completion';
+import { boardPathBefore, completeHost, inspectMagic } from './completion';
 import { History } from './history';
 import type { KernelMessage } from '@jupyterlab/services';
 import type { Logger } from './log';
@@ -192,7 +192,10 @@ export class IotKernel implements RequestHandler {
 
   private async complete({ code, cursor_pos }: ContentOf<KernelMessage.ICompleteRequestMsg>): Promise<ContentOf<KernelMessage.ICompleteReplyMsg>> {
     const cursor = codePointToIndex(code, cursor_pos);
-    const found = completeHost(code, cursor, this.magics, this.cwd) ?? (await this.board.complete(code, cursor));
+    const boardPath = boardPathBefore(code, cursor, this.magics);
+    const found = boardPath
+      ? await this.board.completePath(boardPath.path, boardPath.start, cursor)
+      : (completeHost(code, cursor, this.magics, this.cwd) ?? (await this.board.complete(code, cursor)));
     return {
       status: 'ok',
       matches: found.matches,

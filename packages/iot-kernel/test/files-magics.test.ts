@@ -21,6 +21,11 @@ function writeTree(root: string, files: Record<string, string | Buffer>): void {
   }
 }
 
+/** The complete_reply content for `code` with the cursor at `cursor` (code points; default: the end). */
+async function complete(code: string, cursor = [...code].length, channel: 'shell' | 'control' = 'shell') {
+  return (await kernel.client.request('complete_request', { code, cursor_pos: cursor }, channel)).content;
+}
+
 beforeAll(async () => {
   kernel = await FilesKernel.start();
   flash = kernel.flashOf(BOARD);
@@ -43,6 +48,10 @@ test('%lsmagic lists every file magic under "Files" with one line of help', asyn
   for (const magic of ['%cat', '%cp', '%mip', '%mkdirs', '%rdiff', '%rlist', '%rm', '%rsync', '%%writefile']) {
     expect(files).toMatch(new RegExp(`^  ${magic} .+ \\w+`, 'm'));
   }
+});
+
+test('without a board, Tab on a board path answers empty, not an error', async () => {
+  expect(await complete('%cat :/ma')).toMatchObject({ status: 'ok', matches: [] });
 });
 
 describe('with the in-process virtual board', () => {
@@ -168,6 +177,55 @@ describe('with the in-process virtual board', () => {
     expect(notBoard).toMatchObject({ ename: 'UsageError', evalue: expect.stringMatching(/start with ':'/) });
     expect((await kernel.fail('%rsync')).ename).toBe('UsageError');
     expect((await kernel.fail('%rsync project --frobnicate')).evalue).toMatch(/Unknown option --frobnicate/);
+  });
+
+  describe('Tab completes board paths in file magics', () => {
+    beforeAll(async () => {
+      await kernel.run('%mkdirs :/tab/lib :/tab/lights :/tab/.hidden');
+      await kernel.run('%%writefile -r :/tab/main.py\nprint("main")');
+      await kernel.run('%%writefile -r :/tab/lib/sensor.py\nX = 1');
+    });
+
+    test('names in the folder being typed, folders with a trailing "/", the range covering the whole :word', async () => {
+      expect(await complete('%cat :/tab/ma')).toMatchObject({ status: 'ok', matches: [':/tab/main.py'], cursor_start: 5, cursor_end: 13 });
+      expect(await complete('%rlist :/tab/li')).toMatchObject({ matches: [':/tab/lib/', ':/tab/lights/'], cursor_start: 7, cursor_end: 15 });
+      expect((await complete('%rlist :/tab/lib/')).matches).toEqual([':/tab/lib/sensor.py']);
+      expect((await complete('%cp -r :/tab/')).matches).toEqual([':/tab/lib/', ':/tab/lights/', ':/tab/main.py']);
+      expect((await complete('%rm :/tab/.')).matches).toEqual([':/tab/.hidden/']);
+      expect((await complete('%rm :tab/l')).matches).toEqual([':tab/lib/', ':tab/lights/']); // relative to the root, as the magics take it
+      expect((await complete('%rm :')).matches).toEqual(expect.arrayContaining([':tab/', ':lib/']));
+    });
+
+    test('in the middle of a line, on a %%writefile -r first line, and in a line magic after board code', async () => {
+      expect(await complete('%cp :/tab/ma here.py', 12)).toMatchObject({ matches: [':/tab/main.py'], cursor_start: 4, cursor_end: 12 });
+      expect(await complete('%%writefile -r :/tab/m\nprint(1)', 22)).toMatchObject({ matches: [':/tab/main.py'], cursor_start: 15, cursor_end: 22 });
+      expect(await complete('x = 1\n%cat :/tab/lib/s')).toMatchObject({ matches: [':/tab/lib/sensor.py'], cursor_start: 11 });
+    });
+
+    test('not outside file magics: board code, other magics, a %%writefile body; nothing for a missing folder', async () => {
+      expect((await complete("x = ':/tab/ma", 13)).matches).not.toContain(':/tab/main.py');
+      expect((await complete('%loglevel :/tab/ma')).matches).toEqual([]);
+      expect((await complete('%%writefile -r :/x.py\n%cat :/tab/ma')).matches).toEqual([]);
+      expect(await complete('%cat :/nowhere/ma')).toMatchObject({ status: 'ok', matches: [] });
+      expect(await complete('%cat :/tab/main.py/')).toMatchObject({ status: 'ok', matches: [] });
+    });
+
+    test('while a cell runs, the board is not asked: empty at once', async () => {
+      // the board is surely busy while its code waits in input()
+      let duringRun: { matches: unknown; ms: number } | undefined;
+      const outcome = await kernel.client.execute('answer = input("ready? ")', {
+        onInput: async () => {
+          const askedAt = Date.now();
+          const { matches } = await complete('%cat :/tab/ma', undefined, 'control');
+          duringRun = { matches, ms: Date.now() - askedAt };
+          return 'go';
+        },
+      });
+      expect(outcome.reply.content.status).toBe('ok');
+      expect(duringRun?.matches).toEqual([]);
+      expect(duringRun?.ms).toBeLessThan(900); // not the 1 s the kernel gives a board that does not answer
+      expect((await complete('%cat :/tab/ma')).matches).toEqual([':/tab/main.py']);
+    });
   });
 
   describe('%mip install', () => {

@@ -26,6 +26,9 @@ class GreeterBoard implements BoardSession {
   async complete(code: string, cursor: number) {
     return { matches: ['machine', 'math'], start: cursor - 2, end: cursor };
   }
+  async completePath(path: string) {
+    return ['/greeting.txt'].filter((file) => file.startsWith(path));
+  }
   async inspect() {
     return { 'text/plain': 'a board object' };
   }
@@ -88,6 +91,12 @@ describe('kernel with a board session and a comm target', () => {
     expect(completion.content).toMatchObject({ matches: ['machine', 'math'], cursor_start: 7, cursor_end: 9 });
     const inspection = await client.request('inspect_request', { code: 'pin', cursor_pos: 1, detail_level: 0 });
     expect(inspection.content).toMatchObject({ found: true, data: { 'text/plain': 'a board object' } });
+  });
+
+  test('a board path in a file magic line goes to the board session; its range counts code points', async () => {
+    const code = '%cp 🎉.py :/gr';
+    const completion = await client.request('complete_request', { code, cursor_pos: [...code].length });
+    expect(completion.content).toMatchObject({ status: 'ok', matches: [':/greeting.txt'], cursor_start: 9, cursor_end: 13 }); // UTF-16 indices would be 10 and 14
   });
 
   test('comm open, messages both ways, info and close through a registered target', async () => {

@@ -1,7 +1,9 @@
 import type { BoardIdentity, DeviceRegistry, DeviceSession } from '@ide49/device';
+import { pathMatches, splitPath } from '../completion';
 import type { Logger } from '../log';
 import { CellError, type CellContext, type MimeBundle } from '../magics/magic';
 import type { KernelServices } from '../magics/services';
+import { deviceLibrary } from './device-library';
 import { BoardPresence } from './presence';
 import { NO_BOARD_MESSAGE, type BoardSession, type Completion } from './session';
 import { boardCellError, CellDefinitions } from './traceback';
@@ -79,6 +81,19 @@ export class DeviceBoardSession implements BoardSession {
     const { name, start } = dottedNameBefore(code, cursor);
     const matches = this.presence.isAway ? [] : await this.device.completions(name);
     return { matches, start, end: cursor };
+  }
+
+  /**
+   * One listing of the folder being typed. Nothing while a cell runs (like names, the editor
+   * must never wait for the board); a listing slower than the editor's patience is stopped.
+   */
+  async completePath(path: string, signal: AbortSignal): Promise<string[]> {
+    if (this.presence.isAway || this.device.busy) return [];
+    const { folder, stem } = splitPath(path);
+    const { BoardFiles, normaliseBoardPath } = deviceLibrary();
+    const entries = await new BoardFiles(this.device, { signal }).list(normaliseBoardPath(folder));
+    // a file lists as itself, under the name ''
+    return pathMatches(folder, stem, entries.filter((entry) => entry.path !== '').map((entry) => ({ name: entry.path, isDir: entry.isDir })));
   }
 
   async inspect(code: string, cursor: number): Promise<MimeBundle | undefined> {

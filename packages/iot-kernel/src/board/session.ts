@@ -23,6 +23,8 @@ export interface BoardSession {
   exec(code: string, context: CellContext, firstLine?: number): Promise<MimeBundle | void>;
   /** `cursor` is a JavaScript string index into `code`. */
   complete(code: string, cursor: number, signal: AbortSignal): Promise<Completion>;
+  /** Board paths that complete `path` (e.g. "/lib/se"; relative paths start at the root), folders ending with '/'. */
+  completePath(path: string, signal: AbortSignal): Promise<string[]>;
   /** Help for the name at `cursor`, or undefined when there is none. */
   inspect(code: string, cursor: number, detailLevel: number, signal: AbortSignal): Promise<MimeBundle | undefined>;
   close(): Promise<void>;
@@ -80,16 +82,23 @@ export class BoardConnection {
 
   /** Empty without a board, or when the board does not answer in time. */
   async complete(code: string, cursor: number): Promise<Completion> {
-    const empty = { matches: [], start: cursor, end: cursor };
-    const session = this.session;
-    if (!session) return empty;
-    return (await withTimeout((signal) => session.complete(code, cursor, signal))) ?? empty;
+    return (await this.ask((session, signal) => session.complete(code, cursor, signal))) ?? { matches: [], start: cursor, end: cursor };
   }
 
-  async inspect(code: string, cursor: number, detailLevel: number): Promise<MimeBundle | undefined> {
+  /** The board paths that complete the word `:path` from `start` (its ':') to `cursor`, as `:PATH` words; empty as `complete`. */
+  async completePath(path: string, start: number, cursor: number): Promise<Completion> {
+    const paths = (await this.ask((session, signal) => session.completePath(path, signal))) ?? [];
+    return { matches: paths.map((found) => `:${found}`), start, end: cursor };
+  }
+
+  inspect(code: string, cursor: number, detailLevel: number): Promise<MimeBundle | undefined> {
+    return this.ask((session, signal) => session.inspect(code, cursor, detailLevel, signal));
+  }
+
+  /** An editor query to the board: undefined without a board, on failure, or when the board does not answer in time. */
+  private async ask<T>(query: (session: BoardSession, signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
     const session = this.session;
-    if (!session) return undefined;
-    return withTimeout((signal) => session.inspect(code, cursor, detailLevel, signal));
+    return session ? withTimeout((signal) => query(session, signal)) : undefined;
   }
 }
 
