@@ -15,10 +15,9 @@ export interface CliContext {
 
 /**
  * One `iot-device` subcommand. Each lives in its own module under cli/commands and is
- * listed in cli/commands/index.ts (file commands: ls, cat, cp, ... go there too).
+ * listed, under its name, in cli/commands/index.ts.
  */
 export interface CliCommand {
-  name: string;
   /** Arguments after the name, e.g. "CODE" or "[--soft|--hard]". */
   usage: string;
   summary: string;

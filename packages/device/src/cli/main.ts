@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-import { discoverBoards } from '../discovery/discover';
 import { DeviceRegistry } from '../registry/devices';
 import { DeviceSession } from '../session/device-session';
 import { UsageError, type CliCommand, type CliContext } from './command';
-import { COMMANDS } from './commands';
+import { COMMAND_NAMES, loadCommand } from './commands';
 
 const PROGRAM = 'iot-device';
 
 function usage(): string {
-  const lines = COMMANDS.map((c) => `  ${`${c.name} ${c.usage}`.trim().padEnd(34)} ${c.summary}`);
+  const lines = COMMAND_NAMES.map((name) => {
+    const command = loadCommand(name)!;
+    return `  ${`${name} ${command.usage}`.trim().padEnd(34)} ${command.summary}`;
+  });
   return [
     `usage: ${PROGRAM} [-d NAME|URL] COMMAND [ARGS]`,
     '',
@@ -44,6 +46,8 @@ async function chooseDevice(spec: string | undefined, registry: DeviceRegistry):
   if (chosen) return registry.resolve(chosen);
   const registered = registry.list();
   if (registered.length === 1) return registered[0].url;
+  // Required here, not at the top: only calls without a chosen device pay for discovery.
+  const { discoverBoards } = require('../discovery/discover') as typeof import('../discovery/discover');
   const discovered = await discoverBoards({ registry });
   if (registered.length === 0 && discovered.length === 1) return discovered[0].url;
   const options = [...registered.map((d) => `${d.name} (${d.url})`), ...discovered.filter((p) => !p.registeredName).map((p) => p.url)];
@@ -59,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage());
     return argv.length === 0 ? 2 : 0;
   }
-  const command: CliCommand | undefined = COMMANDS.find((c) => c.name === name);
+  const command: CliCommand | undefined = loadCommand(name);
   if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
   const registry = new DeviceRegistry();
   let session: DeviceSession | undefined;

@@ -1,4 +1,4 @@
-import type { SerialPort } from 'serialport';
+import type { SerialPortStream } from '@serialport/stream';
 import { TransportListeners } from './listeners';
 import { findPortUsers } from './port-users';
 import { TransportGoneError, type Transport } from './transport';
@@ -31,7 +31,7 @@ export class PortBusyError extends Error {
  */
 export class SerialTransport extends TransportListeners implements Transport {
   readonly maxWriteSize = Infinity;
-  private port: SerialPort | undefined;
+  private port: SerialPortStream | undefined;
   private closing = false;
 
   constructor(
@@ -48,9 +48,7 @@ export class SerialTransport extends TransportListeners implements Transport {
 
   async open(): Promise<void> {
     if (this.baud === 1200) throw new Error('refusing to open at 1200 baud: it sends many USB boards to their bootloader');
-    // Loaded here, not at import: CLI calls on virtual boards need not pay for it.
-    const { SerialPort } = require('serialport') as typeof import('serialport');
-    const port = new SerialPort({ path: this.path, baudRate: this.baud, autoOpen: false, lock: true, hupcl: false });
+    const port = createSerialPort(this.path, this.baud);
     await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve()))).catch((error: Error) => {
       throw this.explainOpenError(error);
     });
@@ -100,7 +98,19 @@ export class SerialTransport extends TransportListeners implements Transport {
   }
 }
 
+/**
+ * A port stream with this platform's native binding: the two parts of the `serialport`
+ * package this transport uses, required on first open rather than at import, since calls
+ * on virtual boards need none of it. Requiring `serialport` itself would also load its ten
+ * protocol parsers and a mock binding: ~10 ms more on every CLI call.
+ */
+function createSerialPort(path: string, baudRate: number): SerialPortStream {
+  const { SerialPortStream } = require('@serialport/stream') as typeof import('@serialport/stream');
+  const { autoDetect } = require('@serialport/bindings-cpp') as typeof import('@serialport/bindings-cpp');
+  return new SerialPortStream({ binding: autoDetect(), path, baudRate, autoOpen: false, lock: true, hupcl: false });
+}
+
 /** Sets DTR/RTS; ptys have no modem lines and refuse, which is fine for them. */
-async function setLines(port: SerialPort, lines: { dtr: boolean; rts: boolean }): Promise<void> {
+async function setLines(port: SerialPortStream, lines: { dtr: boolean; rts: boolean }): Promise<void> {
   await new Promise<void>((resolve) => port.set(lines, () => resolve()));
 }

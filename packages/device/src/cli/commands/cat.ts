@@ -3,7 +3,6 @@ import { UsageError, type CliCommand } from '../command';
 import { boardFiles, boardPathArgument } from './file-options';
 
 export const catCommand: CliCommand = {
-  name: 'cat',
   usage: ':PATH...',
   summary: 'print board files (bytes as they are)',
   async run(args, context) {

@@ -3,7 +3,6 @@ import type { CliCommand } from '../command';
 import { boardFiles, boardPathArgument } from './file-options';
 
 export const cleanupCommand: CliCommand = {
-  name: 'cleanup',
   usage: '[:PATH]',
   summary: 'remove temporary files that interrupted transfers left (sync does it too)',
   async run(args, context) {

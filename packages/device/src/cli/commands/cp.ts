@@ -3,7 +3,6 @@ import { UsageError, type CliCommand } from '../command';
 import { boardFiles, parseFileOptions } from './file-options';
 
 export const cpCommand: CliCommand = {
-  name: 'cp',
   usage: '[-r] SRC... DST',
   summary: 'copy between host and board (:path = on the board); writes are verified by sha256',
   async run(args, context) {

@@ -2,7 +2,6 @@ import { discoverBoards, type DiscoveredPort } from '../../discovery/discover';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
 export const devicesCommand: CliCommand = {
-  name: 'devices',
   usage: '[-a|--all] [-i|--identify]',
   summary: 'list boards: serial ports of MicroPython-capable boards (-a: every port) and registered devices; -i identifies free ones (stops their code)',
   async run(args, context) {

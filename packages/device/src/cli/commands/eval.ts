@@ -2,7 +2,6 @@ import { BoardError } from '../../repl/types';
 import { UsageError, type CliCommand } from '../command';
 
 export const evalCommand: CliCommand = {
-  name: 'eval',
   usage: 'EXPR',
   summary: "print an expression's value: JSON when the board's json module can encode it, else its repr",
   async run(args, context) {

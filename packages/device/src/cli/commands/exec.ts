@@ -2,7 +2,6 @@ import { UsageError, type CliCommand } from '../command';
 import { runCodeOnTerminal } from '../run-code';
 
 export const execCommand: CliCommand = {
-  name: 'exec',
   usage: 'CODE',
   summary: 'run Python code on the board; output streams live, a traceback goes to stderr (exit 1)',
   async run(args, context) {

@@ -3,7 +3,6 @@ import type { CliCommand } from '../command';
 import { boardFiles, boardPathArgument, parseFileOptions } from './file-options';
 
 export const lsCommand: CliCommand = {
-  name: 'ls',
   usage: '[-r] [:PATH]',
   summary: 'list a board folder (-r: the whole tree) with sizes',
   async run(args, context) {

@@ -3,7 +3,6 @@ import { UsageError, type CliCommand } from '../command';
 import { boardFiles, parseFileOptions } from './file-options';
 
 export const mipCommand: CliCommand = {
-  name: 'mip',
   usage: 'install PKG[@VERSION]... [--index URL] [--target :DIR] [--mpy|--py]',
   summary: `install micropython-lib packages, downloaded by this computer (index ${DEFAULT_INDEX})`,
   async run(args, context) {

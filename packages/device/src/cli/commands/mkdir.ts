@@ -3,7 +3,6 @@ import { UsageError, type CliCommand } from '../command';
 import { boardFiles, boardPathArgument } from './file-options';
 
 export const mkdirCommand: CliCommand = {
-  name: 'mkdir',
   usage: ':PATH...',
   summary: 'create board folders (and missing parents)',
   async run(args, context) {

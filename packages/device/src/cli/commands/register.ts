@@ -2,7 +2,6 @@ import { DeviceSession } from '../../session/device-session';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
 export const registerCommand: CliCommand = {
-  name: 'register',
   usage: 'NAME URL [--identify]',
   summary: 'give a board a name usable everywhere (kernel, CLI); --identify also records its unique id (stops its code)',
   async run(args, context) {
@@ -25,7 +24,6 @@ export const registerCommand: CliCommand = {
 };
 
 export const unregisterCommand: CliCommand = {
-  name: 'unregister',
   usage: 'NAME',
   summary: 'forget a registered name',
   async run(args, context) {

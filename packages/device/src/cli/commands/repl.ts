@@ -3,7 +3,6 @@ import { UsageError, type CliCommand } from '../command';
 const CTRL_RIGHT_BRACKET = 0x1d;
 
 export const replCommand: CliCommand = {
-  name: 'repl',
   usage: '',
   summary: "the board's interactive REPL in this terminal (Ctrl-] leaves)",
   async run(args, context) {

@@ -1,7 +1,6 @@
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
 export const resetCommand: CliCommand = {
-  name: 'reset',
   usage: '[--soft|--hard]',
   summary: 'soft reset (default: restart the interpreter, runs boot.py) or hard reset (machine.reset(), runs main.py); prints the boot output',
   async run(args, context) {

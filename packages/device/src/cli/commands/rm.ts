@@ -3,7 +3,6 @@ import { UsageError, type CliCommand } from '../command';
 import { boardFiles, boardPathArgument, parseFileOptions } from './file-options';
 
 export const rmCommand: CliCommand = {
-  name: 'rm',
   usage: '[-r] :PATH...',
   summary: 'remove board files (-r: folders with their contents)',
   async run(args, context) {

@@ -3,7 +3,6 @@ import { UsageError, type CliCommand } from '../command';
 import { runCodeOnTerminal } from '../run-code';
 
 export const runCommand: CliCommand = {
-  name: 'run',
   usage: 'FILE',
   summary: 'run a local Python file on the board (it is not copied to the board)',
   async run(args, context) {

@@ -22,7 +22,6 @@ async function runSync(args: string[], context: CliContext, dryRun: boolean): Pr
 }
 
 export const syncCommand: CliCommand = {
-  name: 'sync',
   usage: 'LOCAL [:REMOTE] [--delete] [--exclude GLOB]... [--dry-run] [-v]',
   summary: 'make a board folder match a host folder, copying only what differs (sha256)',
   async run(args, context) {
@@ -32,7 +31,6 @@ export const syncCommand: CliCommand = {
 };
 
 export const diffCommand: CliCommand = {
-  name: 'diff',
   usage: 'LOCAL [:REMOTE] [--delete] [--exclude GLOB]... [-v]',
   summary: 'what sync would change (exit code 1 when something differs)',
   async run(args, context) {
