@@ -10,8 +10,11 @@ import type { CellContext } from '../src/magics/magic';
 import { KernelTestClient, makeConnectionInfo } from './client';
 
 /**
- * A stand-in for a board until the device layer is wired in: it treats the code as a
- * prompt, asks for input and greets, which exercises input/output/interrupt through the seam.
+ * A stand-in board session that tests the kernel's side of the BoardSession seam: a
+ * password input_request, an execute_result returned by a session, stdin refused or
+ * interrupted. A real board cannot drive these (MicroPython's input() has no password
+ * mode and returns no value); the real board's input(), output, completion and
+ * inspection are tested against the virtual board in board.test.ts and board-pty.test.ts.
  */
 class GreeterBoard implements BoardSession {
   readonly name = 'test://greeter';
