@@ -115,15 +115,19 @@ export class IncomingBytes {
   }
 
   /**
-   * Resolves once nothing arrived for `quietMs` (or after `maxMs`); returns what came
-   * meanwhile, also handed to `onChunk` as it comes (boot logs shown live).
+   * Resolves once nothing arrived for `quietMs` after the last byte (or after `maxMs`, or
+   * when the link goes away); returns what came meanwhile, also handed to `onChunk` as it
+   * comes (boot logs shown live). Before the first byte it waits `firstOutputMs`: a board
+   * that is resetting can be silent for a while before its banner.
    */
-  async quiet(quietMs: number, maxMs: number, onChunk?: (chunk: Buffer) => void): Promise<Buffer> {
-    const deadline = Date.now() + maxMs;
+  async quiet(quietMs: number, maxMs: number, onChunk?: (chunk: Buffer) => void, firstOutputMs = quietMs): Promise<Buffer> {
+    const start = Date.now();
+    const deadline = start + maxMs;
     const received: Buffer[] = [];
-    let lastArrival = Date.now();
+    let lastArrival: number | undefined;
     let seen = this.pending.length; // bytes already waiting are not arrivals
-    while (Date.now() - lastArrival < quietMs && Date.now() < deadline) {
+    const waitingFor = () => (lastArrival === undefined ? firstOutputMs - (Date.now() - start) : quietMs - (Date.now() - lastArrival));
+    while (waitingFor() > 0 && Date.now() < deadline && !this.goneError) {
       await new Promise((r) => setTimeout(r, Math.min(QUIET_POLL_MS, quietMs)));
       if (this.pending.length > seen) lastArrival = Date.now();
       if (onChunk && this.pending.length > 0) {

@@ -140,11 +140,14 @@ export class RawRepl implements CodeRunner {
     });
   }
 
-  /** What the board prints until it is quiet for `quietMs` (at most `maxMs`): boot logs, also given to `onText` as they come. */
-  collectOutput(quietMs: number, maxMs: number, onText?: (text: string) => void): Promise<string> {
+  /**
+   * What the board prints until it is quiet for `quietMs` after its first byte (which may
+   * take `firstOutputMs`; at most `maxMs` in all): boot logs, also given to `onText` as they come.
+   */
+  collectOutput(quietMs: number, maxMs: number, onText?: (text: string) => void, firstOutputMs = quietMs): Promise<string> {
     const live = new BoardTextStream();
     const onChunk = onText && ((chunk: Buffer) => onText(live.push(chunk)));
-    return this.serialised(async () => new BoardTextStream().push(await this.incoming.quiet(quietMs, maxMs, onChunk)));
+    return this.serialised(async () => new BoardTextStream().push(await this.incoming.quiet(quietMs, maxMs, onChunk, firstOutputMs)));
   }
 
   /**

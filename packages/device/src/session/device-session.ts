@@ -137,7 +137,9 @@ export class DeviceSession extends EventEmitter<DeviceSessionEvents> {
     this.engine.forgetState();
     if (resettable.hardReset) await resettable.hardReset();
     else await this.engine.launch('import machine\nmachine.reset()');
-    const boot = this.transport.isOpen ? await this.engine.collectOutput(500, 10_000, onOutput) : '';
+    // A board (or a loaded host restarting the virtual board) can be silent for a while
+    // before its banner: wait up to 5 s for the first byte, then until 500 ms of quiet.
+    const boot = this.transport.isOpen ? await this.engine.collectOutput(500, 10_000, onOutput, 5000) : '';
     if (!this.transport.isOpen) await this.reopenWhenBack();
     return boot;
   }
