@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { copyFiles, syncFolder, TEMP_SUFFIX } from '../src/files';
+import { copyFiles, formatSyncReport, syncFolder, TEMP_SUFFIX } from '../src/files';
 import { everyByteValue, makeWorkDir, FilesBoard, readTree, removeWorkDir } from './files-fixtures';
 
 // One virtual board on a pty (link preset 'none') for the whole file, as a user's CLI would talk to it.
@@ -153,6 +153,25 @@ describe('sync', () => {
     const onBoard = readTree(path.join(board.flashDir, 's'));
     expect([...onBoard.keys()].sort()).toEqual(['app/__init__.py', 'keep.tmp', 'main.py']);
     expect(onBoard.get('app/__init__.py')?.toString()).toBe('VERSION = 2\n');
+  });
+
+  test('--delete keeps the package folder (lib/) unless the host folder has one', async () => {
+    await board.files.write([
+      { path: '/flash/lib/pkg/__init__.py', data: Buffer.from('installed') },
+      { path: '/flash/old.py', data: Buffer.from('old') },
+    ]);
+    const project = hostFolder('sync-project', { 'main.py': 'print(1)\n' });
+    const report = await syncFolder(board.files, project, '/flash', { delete: true });
+    expect(report.deleted).toEqual(['old.py']);
+    expect(report.kept).toEqual(['lib/']);
+    expect(formatSyncReport(report)).toMatch(/kept {6}lib\/ \(installed packages/);
+    expect([...readTree(path.join(board.flashDir, 'flash')).keys()].sort()).toEqual(['lib/pkg/__init__.py', 'main.py']);
+
+    const withLib = hostFolder('sync-project-lib', { 'main.py': 'print(1)\n', 'lib/mine.py': 'x = 1\n' });
+    const mirrored = await syncFolder(board.files, withLib, '/flash', { delete: true });
+    expect(mirrored.kept).toEqual([]);
+    expect(mirrored.deleted).toEqual(['lib/pkg/', 'lib/pkg/__init__.py']);
+    expect([...readTree(path.join(board.flashDir, 'flash')).keys()].sort()).toEqual(['lib/mine.py', 'main.py']);
   });
 
   test('without --delete, board-only files stay', async () => {

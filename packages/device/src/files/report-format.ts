@@ -14,6 +14,7 @@ export function formatSyncReport(report: SyncReport, verbose = false): string {
     ...report.added.map((p) => `added     ${p}`),
     ...report.updated.map((p) => `updated   ${p}`),
     ...report.deleted.map((p) => `deleted   ${p}`),
+    ...report.kept.map((p) => `kept      ${p} (installed packages: the host folder has no ${p}; remove it with rm -r if you mean to)`),
     ...(verbose ? report.unchanged.map((p) => `unchanged ${p}`) : []),
     ...report.staleTemporaries.map((p) => `removed stale temporary ${p}`),
   ];

@@ -4,8 +4,15 @@ import { PathFilter, readHostTree, type HostFile } from './host-tree';
 import { joinBoardPath, normaliseBoardPath } from './locations';
 import type { ProgressListener } from './progress';
 
+/**
+ * Where mip installs packages on the usual ports (sys.path's …/lib). A sync with `delete`
+ * into a folder above one of them leaves it alone unless LOCAL has that folder too: a
+ * project folder mirrored to :/ must not wipe the packages installed on the board.
+ */
+const PACKAGE_FOLDERS = ['/lib', '/flash/lib'];
+
 export interface SyncOptions {
-  /** Remove board files and folders that LOCAL does not have (excluded ones are kept). */
+  /** Remove board files and folders that LOCAL does not have (excluded ones and package folders are kept). */
   delete?: boolean;
   /** gitignore-style globs, applied to both sides, on top of LOCAL's .gitignore/.ide49ignore. */
   exclude?: string[];
@@ -19,6 +26,8 @@ export interface SyncReport {
   added: string[];
   updated: string[];
   deleted: string[];
+  /** Package folders (/lib) that `delete` left alone because LOCAL has no such folder. */
+  kept: string[];
   unchanged: string[];
   /** Temporary files of earlier interrupted transfers that were removed. */
   staleTemporaries: string[];
@@ -51,7 +60,9 @@ export async function syncFolder(files: BoardFiles, localRoot: string, boardFold
   const folders = new Set(host.folders);
   const extraFolders = new Set(difference.extra.filter((e) => e.isDir).map((e) => e.path));
   const changed = [...difference.missing, ...difference.differing, ...difference.wrongKind];
-  const toDelete = options.delete ? difference.extra.filter((e) => !filter.excludes(e.path, e.isDir)).map((e) => e.path) : [];
+  const kept = options.delete ? packageFoldersKept(boardRoot, extraFolders) : [];
+  const isKept = (rel: string) => kept.some((folder) => rel === folder || rel.startsWith(folder + '/'));
+  const toDelete = options.delete ? difference.extra.filter((e) => !filter.excludes(e.path, e.isDir) && !isKept(e.path)).map((e) => e.path) : [];
   const unchanged = new Set(want.keys());
   changed.forEach((rel) => unchanged.delete(rel));
   const label = (rel: string) => (folders.has(rel) || extraFolders.has(rel) ? rel + '/' : rel);
@@ -60,6 +71,7 @@ export async function syncFolder(files: BoardFiles, localRoot: string, boardFold
     added: sorted(difference.missing.map(label)),
     updated: sorted([...difference.differing, ...difference.wrongKind].map(label)),
     deleted: sorted(toDelete.map(label)),
+    kept: sorted(kept.map(label)),
     unchanged: sorted([...unchanged].map(label)),
     staleTemporaries: difference.staleTemporaries,
     bytesSent: 0,
@@ -79,6 +91,14 @@ export async function syncFolder(files: BoardFiles, localRoot: string, boardFold
   report.seconds = (performance.now() - started) / 1000;
   report.bytesPerSecond = report.seconds > 0 ? report.bytesSent / report.seconds : 0;
   return report;
+}
+
+/** The package folders under `boardRoot` that the board has and LOCAL lacks (`boardOnly`), relative to it. */
+function packageFoldersKept(boardRoot: string, boardOnly: Set<string>): string[] {
+  const prefix = boardRoot === '/' ? '/' : boardRoot + '/';
+  return PACKAGE_FOLDERS.filter((folder) => folder.startsWith(prefix))
+    .map((folder) => folder.slice(prefix.length))
+    .filter((rel) => boardOnly.has(rel));
 }
 
 function sorted(paths: string[]): string[] {
