@@ -36,8 +36,11 @@ export function completeHost(code: string, cursor: number, magics: MagicRegistry
 }
 
 function completePath(lineText: string, cursor: number, cwd: string): Completion {
-  const word = /[^\s!'"=]*$/.exec(lineText)![0];
-  const { folder, stem } = splitPath(word);
+  const word = shellWordBefore(lineText);
+  // an unquoted word also starts after `!` (`!ls`) and `=` (`--out=FILE`)
+  const cut = word.quote === '' ? Math.max(word.value.lastIndexOf('!'), word.value.lastIndexOf('=')) + 1 : 0;
+  const path = word.value.slice(cut);
+  const { folder, stem } = splitPath(path);
   let matches: string[] = [];
   try {
     // The shell expands ~/ to the home folder, so completion does too.
@@ -46,7 +49,59 @@ function completePath(lineText: string, cursor: number, cwd: string): Completion
   } catch {
     // No such folder: nothing to offer.
   }
-  return { matches, start: cursor - word.length, end: cursor };
+  return { matches: matches.map((match) => renderShellWord(match, word.quote)), start: cursor - lineText.length + word.start + cut, end: cursor };
+}
+
+/** How the word being completed was quoted: not at all, with a quote still open, or with backslash escapes. */
+export type WordQuoting = '' | "'" | '"' | '\\';
+
+/** The shell word that ends at the end of `text`: its value (quotes and escapes undone), where it starts, how it is quoted. */
+export interface ShellWord {
+  value: string;
+  start: number;
+  quote: WordQuoting;
+}
+
+/**
+ * The last word of `text` read as the magics read their arguments (see splitArgs): a quote
+ * may still be open, since the cursor is inside the word being typed.
+ */
+export function shellWordBefore(text: string): ShellWord {
+  let word: ShellWord = { value: '', start: text.length, quote: '' };
+  let open: "'" | '"' | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (open) {
+      if (char === open) open = undefined;
+      else if (open === '"' && char === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) word.value += text[++i];
+      else word.value += char;
+    } else if (/\s/.test(char)) {
+      word = { value: '', start: i + 1, quote: '' };
+    } else {
+      if (word.start > i) word.start = i;
+      if (char === "'" || char === '"') {
+        open = char;
+        word.quote = char;
+      } else if (char === '\\' && i + 1 < text.length) {
+        word.value += text[++i];
+        word.quote ||= '\\';
+      } else {
+        word.value += char;
+      }
+    }
+  }
+  return word;
+}
+
+/**
+ * A completed path written back the way its word was quoted: inside the quote the user
+ * opened (closed after a file, left open after a folder so that completing can go on),
+ * else with backslashes before the characters that need them, as shells complete.
+ */
+export function renderShellWord(path: string, quote: WordQuoting): string {
+  if (quote === '' || quote === '\\' || (quote === "'" && path.includes("'"))) return path.replace(/[\s'"\\]/g, (c) => '\\' + c);
+  const body = quote === '"' ? path.replace(/["\\]/g, (c) => '\\' + c) : path;
+  return quote + body + (path.endsWith('/') ? '' : quote);
 }
 
 /** A path being typed: its folder part (up to and with the last '/') and the name being typed after it. */
@@ -66,10 +121,11 @@ export function pathMatches(folder: string, stem: string, entries: Array<{ name:
     .sort();
 }
 
-/** A board path being typed in a file magic: what follows its ':' up to the cursor, and where the word (its ':') starts. */
+/** A board path being typed in a file magic: what follows its ':' up to the cursor, where the word starts, how it is quoted. */
 export interface BoardPathWord {
   path: string;
   start: number;
+  quote: WordQuoting;
 }
 
 /**
@@ -85,8 +141,8 @@ export function boardPathBefore(code: string, cursor: number, magics: MagicRegis
   // a cell magic's first line, or a line magic in a cell that is not a cell magic (whose body lines are text)
   const isMagicLine = kind === 'cell' ? line.first : !code.startsWith('%%');
   if (!isMagicLine || magics.get(kind, magic[2])?.group !== 'Files') return undefined;
-  const word = /\S*$/.exec(line.text)![0];
-  return word.startsWith(':') ? { path: word.slice(1), start: cursor - word.length } : undefined;
+  const word = shellWordBefore(line.text);
+  return word.value.startsWith(':') ? { path: word.value.slice(1), start: cursor - line.text.length + word.start, quote: word.quote } : undefined;
 }
 
 /** Help for a magic name under the cursor (`%name` or `%%name`), or undefined. */

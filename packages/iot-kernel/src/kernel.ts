@@ -194,7 +194,7 @@ export class IotKernel implements RequestHandler {
     const cursor = codePointToIndex(code, cursor_pos);
     const boardPath = boardPathBefore(code, cursor, this.magics);
     const found = boardPath
-      ? await this.board.completePath(boardPath.path, boardPath.start, cursor)
+      ? await this.board.completePath(boardPath, cursor)
       : (completeHost(code, cursor, this.magics, this.cwd) ?? (await this.board.complete(code, cursor)));
     return {
       status: 'ok',

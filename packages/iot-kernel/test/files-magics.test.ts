@@ -202,6 +202,14 @@ describe('with the in-process virtual board', () => {
       expect(await complete('x = 1\n%cat :/tab/lib/s')).toMatchObject({ matches: [':/tab/lib/sensor.py'], cursor_start: 11 });
     });
 
+    test('names with spaces: escaped, or inside the quote the user opened', async () => {
+      await kernel.run('%%writefile -r ":/tab/my folder/first try.py"\nprint(1)');
+      expect(await complete('%cat :/tab/my')).toMatchObject({ matches: [':/tab/my\\ folder/'], cursor_start: 5 });
+      expect((await complete('%cat :/tab/my\\ folder/fi')).matches).toEqual([':/tab/my\\ folder/first\\ try.py']);
+      expect(await complete('%cat ":/tab/my folder/fi')).toMatchObject({ matches: ['":/tab/my folder/first try.py"'], cursor_start: 5 });
+      expect((await kernel.run('%cat :/tab/my\\ folder/first\\ try.py')).stdout).toContain('print(1)');
+    });
+
     test('not outside file magics: board code, other magics, a %%writefile body; nothing for a missing folder', async () => {
       expect((await complete("x = ':/tab/ma", 13)).matches).not.toContain(':/tab/main.py');
       expect((await complete('%loglevel :/tab/ma')).matches).toEqual([]);

@@ -9,6 +9,7 @@ import { logoPng } from '../src/kernelspec/logo';
 import { splitArgs } from '../src/magics/args';
 import { CellOutput } from '../src/cell/output';
 import { codePointToIndex, indexToCodePoint } from '../src/codepoints';
+import { renderShellWord, shellWordBefore } from '../src/completion';
 
 describe('splitCell', () => {
   test('a %% first line makes the whole cell a cell magic', () => {
@@ -42,6 +43,25 @@ describe('splitArgs', () => {
     ['', []],
   ])('%s', (text, words) => expect(splitArgs(text)).toEqual(words));
   test('an unclosed quote is a usage error', () => expect(() => splitArgs('"abc')).toThrow(/Unclosed " quote/));
+});
+
+describe('the word being completed', () => {
+  test.each([
+    ['%cp a :/my\\ fo', { value: ':/my fo', start: 6, quote: '\\' }],
+    ['%cp a ":/my fo', { value: ':/my fo', start: 6, quote: '"' }],
+    ["%cp a :'/my fo", { value: ':/my fo', start: 6, quote: "'" }],
+    ['%cp a :/plain', { value: ':/plain', start: 6, quote: '' }],
+    ['%cp a ', { value: '', start: 6, quote: '' }],
+  ])('%j is read as the magics read it', (text, word) => expect(shellWordBefore(text)).toEqual(word));
+  test('completions are written back quoted the same way; a folder leaves the quote open', () => {
+    expect(renderShellWord(':/my folder/main.py', '')).toBe(':/my\\ folder/main.py');
+    expect(renderShellWord(':/my folder/', '"')).toBe('":/my folder/');
+    expect(renderShellWord(':/my folder/a.py', '"')).toBe('":/my folder/a.py"');
+    expect(renderShellWord(":/it's/", "'")).toBe(":/it\\'s/");
+    expect(renderShellWord(':/plain.py', '')).toBe(':/plain.py');
+    // what the magics read back is the path itself
+    for (const quote of ['', '"', "'", '\\'] as const) expect(splitArgs(renderShellWord(':/a b/c "d".py', quote))).toEqual([':/a b/c "d".py']);
+  });
 });
 
 describe('isComplete', () => {

@@ -1,4 +1,5 @@
 import { CellError, type CellContext, type MimeBundle } from '../magics/magic';
+import { renderShellWord, type BoardPathWord } from '../completion';
 
 /** Completion matches with the range they replace, in JavaScript string indices of the code. */
 export interface Completion {
@@ -85,10 +86,10 @@ export class BoardConnection {
     return (await this.ask((session, signal) => session.complete(code, cursor, signal))) ?? { matches: [], start: cursor, end: cursor };
   }
 
-  /** The board paths that complete the word `:path` from `start` (its ':') to `cursor`, as `:PATH` words; empty as `complete`. */
-  async completePath(path: string, start: number, cursor: number): Promise<Completion> {
-    const paths = (await this.ask((session, signal) => session.completePath(path, signal))) ?? [];
-    return { matches: paths.map((found) => `:${found}`), start, end: cursor };
+  /** The board paths that complete the word `:path` (from its start to `cursor`), as `:PATH` words quoted like it; empty as `complete`. */
+  async completePath(word: BoardPathWord, cursor: number): Promise<Completion> {
+    const paths = (await this.ask((session, signal) => session.completePath(word.path, signal))) ?? [];
+    return { matches: paths.map((found) => renderShellWord(`:${found}`, word.quote)), start: word.start, end: cursor };
   }
 
   inspect(code: string, cursor: number, detailLevel: number): Promise<MimeBundle | undefined> {
