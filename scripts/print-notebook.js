@@ -13,6 +13,7 @@ for (const cell of notebook.cells) {
   for (const output of cell.outputs) {
     if (output.output_type === 'stream') process.stdout.write(text(output.text));
     else if (output.output_type === 'error') console.log(output.traceback.join('\n').replace(/\x1b\[[0-9;]*m/g, ''));
+    else if (output.output_type === 'execute_result') console.log(`Out[${output.execution_count}]: ${text(output.data['text/plain'])}`);
     else if (output.data) console.log(text(output.data['text/plain']));
   }
 }

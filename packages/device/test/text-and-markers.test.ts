@@ -1,5 +1,5 @@
 import { parseBoardException, innermostLine } from '../src/repl/exception';
-import { InputHook, InputRequestScanner, type OutputPiece } from '../src/repl/input-hook';
+import { OutputMarkers, OutputMarkerScanner, type OutputPiece } from '../src/repl/output-markers';
 import { BoardTextStream } from '../src/repl/text-stream';
 
 describe('BoardTextStream', () => {
@@ -21,12 +21,12 @@ describe('BoardTextStream', () => {
   });
 });
 
-describe('InputRequestScanner', () => {
-  const marker = new InputHook().marker;
+describe('OutputMarkerScanner', () => {
+  const marker = new OutputMarkers().marker;
   const request = (prompt: string) => `${marker}${Buffer.from(prompt, 'utf8').toString('hex')}\x07`;
 
   function feedInPieces(text: string, size: number): OutputPiece[] {
-    const scanner = new InputRequestScanner(marker);
+    const scanner = new OutputMarkerScanner(marker);
     const pieces: OutputPiece[] = [];
     for (let i = 0; i < text.length; i += size) pieces.push(...scanner.push(text.slice(i, i + size)));
     const rest = scanner.end();
@@ -34,10 +34,11 @@ describe('InputRequestScanner', () => {
     return pieces;
   }
 
-  function joined(pieces: OutputPiece[]): Array<string | { prompt: string }> {
-    const out: Array<string | { prompt: string }> = [];
+  function joined(pieces: OutputPiece[]): Array<string | { prompt: string } | { value: string }> {
+    const out: Array<string | { prompt: string } | { value: string }> = [];
     for (const p of pieces) {
       if ('prompt' in p) out.push({ prompt: p.prompt });
+      else if ('value' in p) out.push({ value: p.value });
       else if (typeof out[out.length - 1] === 'string') out[out.length - 1] += p.text;
       else out.push(p.text);
     }
@@ -49,12 +50,16 @@ describe('InputRequestScanner', () => {
     expect(joined(feedInPieces(stream, size))).toEqual(['before\n', { prompt: 'Name? ' }, 'after', { prompt: 'é: ' }, '\x1b]not a marker\n']);
   });
 
+  it.each([1, 5, 1000])('finds a value after the output, fed in chunks of %i characters', (size) => {
+    expect(joined(feedInPieces(`out\n${marker}=[1, 'a\\x07']\x07`, size))).toEqual(['out\n', { value: "[1, 'a\\x07']" }]);
+  });
+
   it('gives back a held partial marker when the run ends', () => {
     expect(joined(feedInPieces(`x${marker.slice(0, 5)}`, 2))).toEqual([`x${marker.slice(0, 5)}`]);
   });
 
   it('uses a different marker per connection', () => {
-    expect(new InputHook().marker).not.toBe(new InputHook().marker);
+    expect(new OutputMarkers().marker).not.toBe(new OutputMarkers().marker);
   });
 });
 

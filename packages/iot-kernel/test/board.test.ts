@@ -54,6 +54,22 @@ describe('board cells on a virtual board', () => {
     expect(caller.traceback.join('\n')).toContain(`Cell In[${definer.reply.content.execution_count}], line 3, in half`);
   });
 
+  test('a last expression is the cell\'s result (Out[n]) as in IPython; statements, None and a trailing ; show none', async () => {
+    const results = (outcome: { outputs: Array<{ header: { msg_type: string }; content: Record<string, unknown> }> }) =>
+      outcome.outputs.filter((m) => m.header.msg_type === 'execute_result').map((m) => m.content);
+    const shown = await kernel.run('x = 6\nx * 7  # the answer');
+    expect(results(shown)).toEqual([{ execution_count: shown.reply.content.execution_count, data: { 'text/plain': '42' }, metadata: {} }]);
+    const mixed = await kernel.run('print("before")\n%loglevel\n"a\\x07b" + str([1, (2,)])');
+    expect(mixed.stdout).toContain('before\n');
+    expect(results(mixed)[0]?.data).toEqual({ 'text/plain': "'a\\x07b[1, (2,)]'" });
+    for (const code of ['y = x', 'print("printed")', 'x * 7;', 'for i in range(2):\n    i', 'None', 'x >>= 1', 'd = {}\nd[1] = 2']) {
+      expect(results(await kernel.run(code))).toEqual([]);
+    }
+    const failed = await kernel.fail('1 / 0');
+    expect(failed.traceback).toContain('      1 / 0');
+    expect((await kernel.run('print("_ide49_v" in globals())')).stdout).toBe('False\n');
+  });
+
   test('input() on the board becomes an input_request', async () => {
     const prompts: string[] = [];
     const outcome = await kernel.run('name = input("Your name? ")\nprint("hello", name)', {

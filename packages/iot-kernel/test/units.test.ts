@@ -3,6 +3,7 @@ import { inflateSync } from 'node:zlib';
 import { helpTarget } from '../src/cell/help';
 import { splitCell } from '../src/cell/split';
 import { isComplete } from '../src/cell/is-complete';
+import { lastExpression, withValueShown } from '../src/cell/last-expression';
 import { CommManager } from '../src/comms';
 import { globToRegExp, History } from '../src/history';
 import { logoPng } from '../src/kernelspec/logo';
@@ -61,6 +62,32 @@ describe('the word being completed', () => {
     expect(renderShellWord(':/plain.py', '')).toBe(':/plain.py');
     // what the magics read back is the path itself
     for (const quote of ['', '"', "'", '\\'] as const) expect(splitArgs(renderShellWord(':/a b/c "d".py', quote))).toEqual([':/a b/c "d".py']);
+  });
+});
+
+describe('lastExpression', () => {
+  const expressionOf = (code: string) => {
+    const found = lastExpression(code);
+    return found && code.slice(found.start, found.end);
+  };
+  test.each([
+    ['x', 'x'],
+    ['a = 1\nb = [a,\n  2]  # list\nb[0] == a', 'b[0] == a'],
+    ['for i in range(3):\n    print(i)\ni * 2', 'i * 2'],
+    ['f(x=1, y={"k": lambda: 2})', 'f(x=1, y={"k": lambda: 2})'],
+    ['s = 1\n"""a\nb = 2"""', '"""a\nb = 2"""'],
+    ['x if y else z  # c', 'x if y else z'],
+    ['a != b', 'a != b'],
+    ['1 + \\\n  2', '1 + \\\n  2'],
+    ['not done', 'not done'],
+  ])('%j ends with the expression %j', (code, expression) => expect(expressionOf(code)).toBe(expression));
+  test.each([
+    'x = 1', 'x += 1', 'x >>= 1', 'x: int = 1', 'a, b = b, a', 'import os', 'del x', 'pass', 'return',
+    'for i in y:\n    i', 'if x: y', 'x;', 'x; y', 'lambda: 1', '@decorator', 'f(', 's = """open', '', '# only a comment', 'x = [\n  1,\n  2]',
+  ])('%j has none', (code) => expect(lastExpression(code)).toBeUndefined());
+  test('the expression is assigned on its own lines, then shown', () => {
+    const code = 'a = 2\na * 3  # six';
+    expect(withValueShown(code, lastExpression(code)!, '_v', 'show(_v)')).toBe('a = 2\n_v = (a * 3)  # six\nshow(_v)');
   });
 });
 

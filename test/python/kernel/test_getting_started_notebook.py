@@ -20,6 +20,8 @@ def test_getting_started_notebook_runs(tmp_path):
     assert re.match(r"stdout:Connected to virtual://demo: MicroPython v1\.\d+\.\d+", text_of(cells["%connect"]))
     assert text_of(cells["import sys, time"]) == "stdout:Hello from webassembly\n" + "".join(f"count {i}\n" for i in range(5))
     assert re.fullmatch(r"stdout:unique id: [0-9a-f]{16}\n", text_of(cells["import machine, binascii"]))
+    result = next(o for o in cells["squares = [n * n for n in range(6)]"]["outputs"] if o["output_type"] == "execute_result")
+    assert "".join(result["data"]["text/plain"]) == "(55, [0, 1, 4, 9, 16, 25])"
     info = text_of(cells["%info"])
     assert "firmware" in info and "memory" in info and "flash" in info
     error = next(o for o in cells["def divide(a, b):"]["outputs"] if o["output_type"] == "error")

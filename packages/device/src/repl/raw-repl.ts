@@ -1,7 +1,7 @@
 import type { Transport } from '../transport/transport';
 import { parseBoardException } from './exception';
 import { IncomingBytes } from './incoming';
-import { InputHook, InputRequestScanner } from './input-hook';
+import { OutputMarkers, OutputMarkerScanner } from './output-markers';
 import { BoardTextStream } from './text-stream';
 import { BoardError, BoardTimeoutError, type CodeRunner, type ExecOptions, type ExecResult } from './types';
 
@@ -40,7 +40,7 @@ type Mode = 'unknown' | 'raw' | 'friendly';
  */
 export class RawRepl implements CodeRunner {
   private readonly incoming: IncomingBytes;
-  private readonly inputHook = new InputHook();
+  private readonly markers = new OutputMarkers();
   private readonly options: Required<RawReplOptions>;
   private mode: Mode = 'unknown';
   private inputHookInstalled = false;
@@ -72,7 +72,7 @@ export class RawRepl implements CodeRunner {
     return this.serialised(async () => {
       await this.ensureRaw();
       if (options.onInput && !this.inputHookInstalled) {
-        const installed = await this.run(this.inputHook.installCode(), {});
+        const installed = await this.run(this.markers.installInputCode(), {});
         if (installed.exception) throw new BoardError(installed.exception);
         this.inputHookInstalled = true;
       }
@@ -85,6 +85,14 @@ export class RawRepl implements CodeRunner {
     if (result.exception) throw new BoardError(result.exception);
     const lines = result.stdout.trimEnd().split('\n');
     return decodeEvalLine(lines[lines.length - 1] ?? '') as T;
+  }
+
+  /**
+   * Python lines to append to code so that the run's ExecResult.value is the repr of the
+   * global `name` (unless it is None, as a REPL shows values); the name is deleted after.
+   */
+  showValueCode(name: string): string {
+    return this.markers.showValueCode(name);
   }
 
   /** Enter raw mode (interrupting whatever runs); resolves at the raw prompt. */
@@ -320,7 +328,8 @@ export class RawRepl implements CodeRunner {
     const remaining = () => (deadline === undefined ? undefined : Math.max(1, deadline - Date.now()));
     const what = (part: string) => `${part}${deadline === undefined ? '' : ' (the exec timeout)'}`;
     const stdoutText = new BoardTextStream();
-    const requests = new InputRequestScanner(this.inputHook.marker);
+    const requests = new OutputMarkerScanner(this.markers.marker);
+    let value: string | undefined;
     let stdout = '';
     const emitStdout = (text: string) => {
       if (!text) return;
@@ -331,6 +340,8 @@ export class RawRepl implements CodeRunner {
       for (const piece of requests.push(text)) {
         if ('text' in piece) {
           emitStdout(piece.text);
+        } else if ('value' in piece) {
+          value = piece.value;
         } else {
           emitStdout(piece.prompt);
           this.answerInput(piece.prompt, options);
@@ -373,7 +384,7 @@ export class RawRepl implements CodeRunner {
       this.forgetState();
     }
     const exception = parseBoardException(stderr);
-    return exception ? { stdout, stderr, exception } : { stdout, stderr };
+    return { stdout, stderr, ...(exception && { exception }), ...(value !== undefined && { value }) };
   }
 
   private answerInput(prompt: string, options: ExecOptions): void {

@@ -33,6 +33,8 @@ export interface ExecResult {
   stderr: string;
   /** Set when the code raised. */
   exception?: BoardException;
+  /** The repr sent by lines from showValueCode, when the run sent one. */
+  value?: string;
 }
 
 /**

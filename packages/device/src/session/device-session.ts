@@ -108,6 +108,11 @@ export class DeviceSession extends EventEmitter<DeviceSessionEvents> {
     return this.engine.eval<T>(expression, options);
   }
 
+  /** Lines that make an exec's ExecResult.value the repr of the global `name` (see RawRepl.showValueCode). */
+  showValueCode(name: string): string {
+    return this.engine.showValueCode(name);
+  }
+
   /** Stop the running exec (Ctrl-C); it ends with a KeyboardInterrupt exception, the board keeps its state. */
   interrupt(): void {
     for (const run of this.runs) run.abort();

@@ -1,4 +1,5 @@
 import type { BoardIdentity, DeviceRegistry, DeviceSession } from '@ide49/device';
+import { lastExpression, withValueShown } from '../cell/last-expression';
 import { pathMatches, splitPath } from '../completion';
 import type { Logger } from '../log';
 import { CellError, type CellContext, type MimeBundle } from '../magics/magic';
@@ -7,6 +8,9 @@ import { deviceLibrary } from './device-library';
 import { BoardPresence } from './presence';
 import { NO_BOARD_MESSAGE, type BoardSession, type Completion } from './session';
 import { boardCellError, CellDefinitions } from './traceback';
+
+/** The board global that briefly holds a cell's last value (deleted right after it is sent). */
+const VALUE_NAME = '_ide49_v';
 
 /**
  * A board reached through @ide49/device (serial port, pty or the in-process virtual
@@ -42,6 +46,9 @@ export class DeviceBoardSession implements BoardSession {
     // Blank lines in front make the board's line numbers the cell's line numbers.
     const cellCode = '\n'.repeat(firstLine - 1) + code;
     this.definitions.record(cellCode, context.executionCount);
+    // A last expression's value comes back as the cell's result (Out[n]), as in IPython.
+    const last = lastExpression(cellCode);
+    const sent = last ? withValueShown(cellCode, last, VALUE_NAME, this.device.showValueCode(VALUE_NAME)) : cellCode;
     // When input() cannot be answered (no stdin in this frontend, stop pressed), the board code
     // is stopped as by the stop button (Ctrl-C until it ends); the cell fails with the reason.
     const stop = followStopButton(context.signal);
@@ -53,9 +60,10 @@ export class DeviceBoardSession implements BoardSession {
         throw error;
       });
     try {
-      const result = await this.presence.guard(() => this.device.exec(cellCode, { onStdout: (text) => context.stdout(text), onInput, signal: stop.controller.signal }));
+      const result = await this.presence.guard(() => this.device.exec(sent, { onStdout: (text) => context.stdout(text), onInput, signal: stop.controller.signal }));
       if (inputFailure) throw inputFailure;
       if (result.exception) throw boardCellError(result.exception, { code: cellCode, executionCount: context.executionCount }, this.definitions);
+      if (result.value !== undefined) return { 'text/plain': result.value };
     } finally {
       stop.release();
     }

@@ -23,7 +23,9 @@ export const connectCellMagic: KernelMagic = {
       try {
         const borrowed = await context.services.boards.borrow({ target });
         try {
-          await borrowed.session.exec(body, context, BODY_FIRST_LINE);
+          // each board's value (a last expression) is shown under its name, not as the cell's one result
+          const value = await borrowed.session.exec(body, context, BODY_FIRST_LINE);
+          if (value) context.stdout(`${String(value['text/plain'])}\n`);
         } finally {
           await borrowed.release();
         }
