@@ -85,9 +85,9 @@ describe('lastExpression', () => {
     'x = 1', 'x += 1', 'x >>= 1', 'x: int = 1', 'a, b = b, a', 'import os', 'del x', 'pass', 'return',
     'for i in y:\n    i', 'if x: y', 'x;', 'x; y', 'lambda: 1', '@decorator', 'f(', 's = """open', '', '# only a comment', 'x = [\n  1,\n  2]',
   ])('%j has none', (code) => expect(lastExpression(code)).toBeUndefined());
-  test('the expression is assigned on its own lines, then shown', () => {
+  test('the expression is wrapped in place', () => {
     const code = 'a = 2\na * 3  # six';
-    expect(withValueShown(code, lastExpression(code)!, '_v', 'show(_v)')).toBe('a = 2\n_v = (a * 3)  # six\nshow(_v)');
+    expect(withValueShown(code, lastExpression(code)!, (expression) => `show(${expression})`)).toBe('a = 2\nshow(a * 3)  # six');
   });
 });
 

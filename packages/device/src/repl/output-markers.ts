@@ -5,41 +5,38 @@
  * secret (the board's code can read it), only unlikely in output: Math.random suffices,
  * and spares every CLI call the load of node:crypto (~3 ms).
  *
- * - input(): the board's builtins.input is replaced (once per session and soft reset) by a
- *   function that writes the marker and the prompt as hex, then reads one line from stdin.
- * - a value: the marker, `=`, then its repr (a \x07 in it written as `\\x07`).
+ * Two functions are installed on the board once per connection and soft reset (as builtins,
+ * or in the user's globals on ports whose builtins cannot be changed):
+ * - `input` replaced: writes the marker and the prompt as hex, then reads a line from stdin;
+ * - `_ide49s(v)`: writes the marker, `=` and repr(v) unless v is None (a \x07 in the repr
+ *   as `\\x07`). Code sent as `_ide49s((EXPR))` costs 11 bytes more than EXPR on the wire.
  */
 export class OutputMarkers {
   readonly marker = `\x1b]i49;${randomHex(8)};`;
 
-  /** Python run on the board to install the input() replacement; it leaves no names behind in the user's globals. */
-  installInputCode(): string {
+  /** Python that installs both functions; it leaves no other names behind in the user's globals. */
+  installCode(): string {
+    const marker = this.marker.replace('\x1b', '\\x1b');
     return [
       'def _ide49i(p="",s=__import__("sys")):',
-      ` s.stdout.write("${this.escapedMarker()}%s\\x07"%"".join("%02x"%b for b in str(p).encode()))`,
+      ` s.stdout.write("${marker}%s\\x07"%"".join("%02x"%b for b in str(p).encode()))`,
       ' r=getattr(s.stdin,"buffer",s.stdin);l=b""',
       ' while 1:',
       '  c=r.read(1);c=c if type(c)is bytes else c.encode()',
       '  if c in(b"\\n",b""):return l.decode()',
       '  l+=c',
-      '__import__("builtins").input=_ide49i',
-      'del _ide49i',
+      'def _ide49s(v,s=__import__("sys")):',
+      ` if v is not None:s.stdout.write("${marker}="+repr(v).replace("\\x07","\\\\x07")+"\\x07")`,
+      'try:',
+      ' b=__import__("builtins");b.input=_ide49i;b._ide49s=_ide49s;del b,_ide49i,_ide49s',
+      'except AttributeError:',
+      ' input=_ide49i;del b,_ide49i',
     ].join('\n');
   }
 
-  /**
-   * Python lines that send the value of the global `name` to the host unless it is None (as
-   * a REPL shows it), then delete the name. ExecResult.value carries it.
-   */
-  showValueCode(name: string): string {
-    return [
-      `if ${name} is not None: print("${this.escapedMarker()}=" + repr(${name}).replace("\\x07", "\\\\x07"), end="\\x07")`,
-      `del ${name}`,
-    ].join('\n');
-  }
-
-  private escapedMarker(): string {
-    return this.marker.replace('\x1b', '\\x1b');
+  /** `expression` wrapped so that its value reaches the host as ExecResult.value (unless it is None). */
+  showValueCall(expression: string): string {
+    return `_ide49s((${expression}))`; // parenthesised: `a, b` is one tuple
   }
 }
 

@@ -43,7 +43,7 @@ export class RawRepl implements CodeRunner {
   private readonly markers = new OutputMarkers();
   private readonly options: Required<RawReplOptions>;
   private mode: Mode = 'unknown';
-  private inputHookInstalled = false;
+  private hooksInstalled = false;
   /** Learnt on the first raw-paste request of this connection. */
   private rawPasteSupported: boolean | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -71,10 +71,10 @@ export class RawRepl implements CodeRunner {
   exec(code: string | Uint8Array, options: ExecOptions = {}): Promise<ExecResult> {
     return this.serialised(async () => {
       await this.ensureRaw();
-      if (options.onInput && !this.inputHookInstalled) {
-        const installed = await this.run(this.markers.installInputCode(), {});
+      if ((options.onInput || options.showsValue) && !this.hooksInstalled) {
+        const installed = await this.run(this.markers.installCode(), {});
         if (installed.exception) throw new BoardError(installed.exception);
-        this.inputHookInstalled = true;
+        this.hooksInstalled = true;
       }
       return this.run(code, options);
     });
@@ -87,12 +87,9 @@ export class RawRepl implements CodeRunner {
     return decodeEvalLine(lines[lines.length - 1] ?? '') as T;
   }
 
-  /**
-   * Python lines to append to code so that the run's ExecResult.value is the repr of the
-   * global `name` (unless it is None, as a REPL shows values); the name is deleted after.
-   */
-  showValueCode(name: string): string {
-    return this.markers.showValueCode(name);
+  /** `expression` wrapped so that its value becomes ExecResult.value (unless None); exec it with `showsValue`. */
+  showValueCall(expression: string): string {
+    return this.markers.showValueCall(expression);
   }
 
   /** Enter raw mode (interrupting whatever runs); resolves at the raw prompt. */
@@ -171,7 +168,7 @@ export class RawRepl implements CodeRunner {
   /** The board's state is no longer known (reset, reconnect, terminal use). */
   forgetState(): void {
     this.mode = 'unknown';
-    this.inputHookInstalled = false;
+    this.hooksInstalled = false;
   }
 
   dispose(): void {
@@ -219,7 +216,7 @@ export class RawRepl implements CodeRunner {
     // Earlier attempts may still have banners in flight: let them arrive and drop them.
     if (attempts > 1) await this.incoming.quiet(100, 1000);
     this.mode = 'raw';
-    this.inputHookInstalled = false;
+    this.hooksInstalled = false;
   }
 
   /** One run at the raw prompt: send the code, then stream stdout and the error part. */

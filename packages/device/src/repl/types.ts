@@ -10,6 +10,8 @@ export interface ExecOptions {
   onStdoutBytes?: (bytes: Uint8Array) => void;
   /** Board stderr part (the traceback) as it arrives. */
   onStderr?: (text: string) => void;
+  /** The code holds a showValueCall: its function is installed on the board first (once per connection). */
+  showsValue?: boolean;
   /** The board's code called input(prompt): return the line to send (without newline). */
   onInput?: (prompt: string) => Promise<string>;
   /** Abort = the user pressed stop: the engine sends Ctrl-C and the exec ends with a KeyboardInterrupt exception. */
@@ -33,7 +35,7 @@ export interface ExecResult {
   stderr: string;
   /** Set when the code raised. */
   exception?: BoardException;
-  /** The repr sent by lines from showValueCode, when the run sent one. */
+  /** The repr sent by a showValueCall in the code (the last one), when it was not None. */
   value?: string;
 }
 

@@ -108,9 +108,9 @@ export class DeviceSession extends EventEmitter<DeviceSessionEvents> {
     return this.engine.eval<T>(expression, options);
   }
 
-  /** Lines that make an exec's ExecResult.value the repr of the global `name` (see RawRepl.showValueCode). */
-  showValueCode(name: string): string {
-    return this.engine.showValueCode(name);
+  /** `expression` wrapped so that its value becomes ExecResult.value (see RawRepl.showValueCall). */
+  showValueCall(expression: string): string {
+    return this.engine.showValueCall(expression);
   }
 
   /** Stop the running exec (Ctrl-C); it ends with a KeyboardInterrupt exception, the board keeps its state. */

@@ -9,9 +9,6 @@ import { BoardPresence } from './presence';
 import { NO_BOARD_MESSAGE, type BoardSession, type Completion } from './session';
 import { boardCellError, CellDefinitions } from './traceback';
 
-/** The board global that briefly holds a cell's last value (deleted right after it is sent). */
-const VALUE_NAME = '_ide49_v';
-
 /**
  * A board reached through @ide49/device (serial port, pty or the in-process virtual
  * board): board cells run through its raw REPL with live output, input() and the stop
@@ -48,7 +45,7 @@ export class DeviceBoardSession implements BoardSession {
     this.definitions.record(cellCode, context.executionCount);
     // A last expression's value comes back as the cell's result (Out[n]), as in IPython.
     const last = lastExpression(cellCode);
-    const sent = last ? withValueShown(cellCode, last, VALUE_NAME, this.device.showValueCode(VALUE_NAME)) : cellCode;
+    const sent = last ? withValueShown(cellCode, last, (expression) => this.device.showValueCall(expression)) : cellCode;
     // When input() cannot be answered (no stdin in this frontend, stop pressed), the board code
     // is stopped as by the stop button (Ctrl-C until it ends); the cell fails with the reason.
     const stop = followStopButton(context.signal);
@@ -60,7 +57,7 @@ export class DeviceBoardSession implements BoardSession {
         throw error;
       });
     try {
-      const result = await this.presence.guard(() => this.device.exec(sent, { onStdout: (text) => context.stdout(text), onInput, signal: stop.controller.signal }));
+      const result = await this.presence.guard(() => this.device.exec(sent, { showsValue: last !== undefined, onStdout: (text) => context.stdout(text), onInput, signal: stop.controller.signal }));
       if (inputFailure) throw inputFailure;
       if (result.exception) throw boardCellError(result.exception, { code: cellCode, executionCount: context.executionCount }, this.definitions);
       if (result.value !== undefined) return { 'text/plain': result.value };

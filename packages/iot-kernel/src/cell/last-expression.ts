@@ -79,10 +79,7 @@ function isStatementOnly(code: string, i: number): boolean {
   return !'=!<>'.includes(before.slice(-1)); // the second of ==, !=, <=, >=; else an (augmented) assignment
 }
 
-/**
- * The cell's code with its last expression assigned to `name` (on the same lines, so line
- * numbers in tracebacks stay the cell's), followed by `showValue` (lines that send it).
- */
-export function withValueShown(code: string, found: LastExpression, name: string, showValue: string): string {
-  return `${code.slice(0, found.start)}${name} = (${code.slice(found.start, found.end)})${code.slice(found.end)}\n${showValue}`;
+/** The cell's code with its last expression wrapped by `wrap` in place (line numbers in tracebacks stay the cell's). */
+export function withValueShown(code: string, found: LastExpression, wrap: (expression: string) => string): string {
+  return code.slice(0, found.start) + wrap(code.slice(found.start, found.end)) + code.slice(found.end);
 }
