@@ -66,6 +66,7 @@ export class KernelServer {
   private readonly iopub = new zmq.Publisher();
   private readonly heartbeat = new zmq.Reply();
   private readonly iopubQueue: SendQueue;
+  private unsentIopub: WireMessage<Content>[] = [];
   private readonly shellQueue: SendQueue;
   private readonly controlQueue: SendQueue;
   private readonly stdinQueue: SendQueue;
@@ -115,18 +116,30 @@ export class KernelServer {
     this.log.info(`listening on ${channelAddress(this.info, 'shell')} (shell) and the next ports; session ${this.session}`);
   }
 
-  /** An iopub message; `parent` is the request it belongs to (none for kernel-wide news). */
+  /**
+   * An iopub message; `parent` is the request it belongs to (none for kernel-wide news).
+   * Signing and sending wait for the next turn of the event loop (or the request's reply),
+   * in order: a cell's code reaches the board before its busy and execute_input messages
+   * cost anything.
+   */
   publish(msgType: string, content: Content, parent?: WireMessage, metadata: Record<string, unknown> = {}): void {
     const header = makeHeader(msgType, this.session);
     const topic = Buffer.from(`kernel.${this.session}.${msgType}`);
-    const message: WireMessage<Content> = { identities: [topic], header, parent_header: parent?.header ?? {}, metadata, content, buffers: [] };
-    void this.iopubQueue.send(encodeMessage(message, this.signer));
+    this.unsentIopub.push({ identities: [topic], header, parent_header: parent?.header ?? {}, metadata, content, buffers: [] });
+    if (this.unsentIopub.length === 1) setImmediate(() => this.sendIopub());
+  }
+
+  private sendIopub(): void {
+    const messages = this.unsentIopub;
+    this.unsentIopub = [];
+    for (const message of messages) void this.iopubQueue.send(encodeMessage(message, this.signer));
   }
 
   async close(): Promise<void> {
     if (this.stopping) return this.stopped;
     this.stopping = true;
     // Let queued replies and status messages leave before the sockets go.
+    this.sendIopub();
     await Promise.all([this.iopubQueue, this.shellQueue, this.controlQueue, this.stdinQueue].map((queue) => queue.drained()));
     for (const socket of [this.shell, this.control, this.stdin, this.iopub, this.heartbeat]) {
       socket.linger = 1000;
@@ -217,6 +230,7 @@ export class KernelServer {
   }
 
   private reply(request: WireMessage, content: Content, replies: SendQueue): Promise<void> {
+    this.sendIopub(); // a request's outputs leave before its reply, as clients expect
     const header = makeHeader(request.header.msg_type.replace(/_request$/, '_reply'), this.session);
     return replies.send(encodeMessage({ identities: request.identities, header, parent_header: request.header, metadata: {}, content, buffers: [] }, this.signer));
   }
@@ -254,6 +268,7 @@ export class KernelServer {
         resolve(value);
       });
       const message: WireMessage = { identities: request.identities, header, parent_header: request.header, metadata: {}, content: { prompt, password }, buffers: [] };
+      this.sendIopub(); // output printed before input() is shown before the prompt
       void this.stdinQueue.send(encodeMessage(message, this.signer));
     });
   }
