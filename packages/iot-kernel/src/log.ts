@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, promises as fs, type WriteStream } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -21,6 +21,26 @@ export function jupyterRuntimeDir(env = process.env): string {
 export function logFileFor(connectionFile: string, env = process.env): string {
   const name = basename(connectionFile).replace(/\.json$/, '').replace(/^kernel-/, '');
   return join(jupyterRuntimeDir(env), `iot-kernel-${name}.log`);
+}
+
+/** Log files of kernels that have not written for this long are removed when a kernel starts. */
+export const LOG_KEEP_DAYS = 7;
+
+/**
+ * Removes `iot-kernel-*.log` files in `folder` not written for `keepDays` (a running
+ * kernel's log is written at least at its start, so only old kernels' logs go). Returns
+ * the names removed; a file that cannot be read or removed is left alone.
+ */
+export async function pruneOldLogs(folder: string, keepDays = LOG_KEEP_DAYS, now = Date.now()): Promise<string[]> {
+  const names = await fs.readdir(folder).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names.filter((n) => /^iot-kernel-.*\.log$/.test(n))) {
+    const path = join(folder, name);
+    const stat = await fs.stat(path).catch(() => undefined);
+    if (!stat || now - stat.mtimeMs < keepDays * 24 * 3600 * 1000) continue;
+    if (await fs.rm(path).then(() => true, () => false)) removed.push(name);
+  }
+  return removed;
 }
 
 /** Log lines go to stderr (Jupyter shows them in its own log) and to a file next to the connection file. */

@@ -1,5 +1,5 @@
 import type { IotKernel } from './kernel';
-import { Logger, logFileFor, parseLogLevel } from './log';
+import { jupyterRuntimeDir, LOG_KEEP_DAYS, Logger, logFileFor, parseLogLevel, pruneOldLogs } from './log';
 import { readConnectionFile, type ConnectionInfo } from './protocol/connection';
 import { KernelServer } from './protocol/server';
 
@@ -37,6 +37,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   running = await startKernel(readConnectionFile(connectionFile), log);
   exitWithParent(() => stopAndExit('the process that started the kernel is gone'));
   log.info(`iot-kernel started (pid ${process.pid}, log file ${log.filePath ?? 'none'})`);
+  void pruneOldLogs(jupyterRuntimeDir()).then((removed) => removed.length > 0 && log.info(`removed ${removed.length} kernel log file(s) older than ${LOG_KEEP_DAYS} days`));
   await running.server.stopped;
   await log.close();
   process.exit(0);

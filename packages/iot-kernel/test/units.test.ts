@@ -1,4 +1,7 @@
 // The kernel's pure parts: cell splitting, argument splitting, completeness, history, comms, logo.
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { helpTarget } from '../src/cell/help';
 import { splitCell } from '../src/cell/split';
@@ -6,6 +9,7 @@ import { isComplete } from '../src/cell/is-complete';
 import { lastExpression, withValueShown } from '../src/cell/last-expression';
 import { CommManager } from '../src/comms';
 import { globToRegExp, History } from '../src/history';
+import { pruneOldLogs } from '../src/log';
 import { logoPng } from '../src/kernelspec/logo';
 import { splitArgs } from '../src/magics/args';
 import { CellOutput } from '../src/cell/output';
@@ -196,6 +200,20 @@ describe('CellOutput', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(sent).toEqual([{ name: 'stdout', text: 'late' }]);
   });
+});
+
+test('pruneOldLogs removes only kernel logs not written for a week', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'iot-kernel-logs-'));
+  try {
+    const old = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    for (const name of ['iot-kernel-old.log', 'iot-kernel-new.log', 'kernel-old.json', 'other.log']) writeFileSync(join(folder, name), 'x');
+    for (const name of ['iot-kernel-old.log', 'kernel-old.json', 'other.log']) utimesSync(join(folder, name), old, old);
+    expect(await pruneOldLogs(folder)).toEqual(['iot-kernel-old.log']);
+    expect(readdirSync(folder).sort()).toEqual(['iot-kernel-new.log', 'kernel-old.json', 'other.log']);
+    expect(await pruneOldLogs(join(folder, 'missing'))).toEqual([]);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
 
 test('logoPng is a valid RGBA PNG of the asked size', () => {
