@@ -1,5 +1,5 @@
 // The kernel's pure parts: cell splitting, argument splitting, completeness, history, comms, logo.
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -11,6 +11,7 @@ import { CommManager } from '../src/comms';
 import { globToRegExp, History } from '../src/history';
 import { pruneOldLogs } from '../src/log';
 import { logoPng } from '../src/kernelspec/logo';
+import { jupyterSysPrefix, kernelsDir } from '../src/kernelspec/install';
 import { splitArgs } from '../src/magics/args';
 import { CellOutput } from '../src/cell/output';
 import { codePointToIndex, indexToCodePoint } from '../src/codepoints';
@@ -214,6 +215,23 @@ test('pruneOldLogs removes only kernel logs not written for a week', async () =>
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+});
+
+test('--sys-prefix is the sys.prefix of the Python that runs jupyter (a virtualenv\'s, say)', () => {
+  const bin = mkdtempSync(join(tmpdir(), 'iot-kernel-venv-'));
+  try {
+    // a virtualenv's layout: bin/jupyter starts with #! and the path of the env's python
+    writeFileSync(join(bin, 'python'), '#!/bin/sh\necho /opt/some-venv\n');
+    writeFileSync(join(bin, 'jupyter'), `#!${join(bin, 'python')}\n# jupyter entry point\n`);
+    chmodSync(join(bin, 'python'), 0o755);
+    expect(jupyterSysPrefix({ PATH: `${bin}:/usr/bin:/bin` })).toBe('/opt/some-venv');
+    expect(kernelsDir({ kind: 'sys-prefix' }, { PATH: `${bin}:/usr/bin:/bin` })).toBe('/opt/some-venv/share/jupyter/kernels');
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+  // here: Debian's jupyter, whose Python's prefix is /usr
+  if (existsSync('/usr/bin/jupyter')) expect(jupyterSysPrefix({ PATH: '/usr/bin:/bin' })).toBe('/usr');
+  expect(jupyterSysPrefix({ PATH: '/nonexistent' })).toBe('/usr');
 });
 
 test('logoPng is a valid RGBA PNG of the asked size', () => {
