@@ -5,12 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: Jupyter reference clients and server, the ipykernel baseline, pyserial for
-# the pty tests, a Docker Engine and busybox for the %%service tests, a C compiler for
-# the virtual board's pty helper.
+# Debian packages: Jupyter reference clients and servers, the ipykernel baseline, pyserial for
+# the pty tests, Chromium and the classic Notebook for the browser test, a Docker Engine and
+# busybox for the %%service tests, a C compiler for the virtual board's pty helper.
 DEBIAN_PACKAGES=(
   python3-jupyter-client jupyter-client python3-jupyter-kernel-test python3-nbclient
   jupyter-nbconvert python3-ipykernel python3-jupyter-server python3-serial python3-pytest
+  jupyter-notebook chromium
   docker.io busybox-static docker-compose
   gcc libc6-dev
 )

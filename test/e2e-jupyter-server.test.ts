@@ -4,12 +4,12 @@
 // JupyterLab does. The board is a virtual one (real MicroPython in the kernel's worker).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KernelMessage } from '@jupyterlab/services';
 import { WebSocket } from 'ws';
+import { eventually, freePort, processesMentioning } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -20,37 +20,6 @@ const SYSTEM_PYTHON = '/usr/bin/python3'; // Debian's, which has jupyter_server
 type Channel = 'shell' | 'control' | 'stdin' | 'iopub';
 type Message = KernelMessage.IMessage & { channel: Channel };
 type Content = Record<string, unknown>;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Process ids whose command line contains `text` (a folder only this test uses). */
-function processesMentioning(text: string): string[] {
-  return readdirSync('/proc').filter((pid) => {
-    try {
-      return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(text);
-    } catch {
-      return false; // the process ended while we looked
-    }
-  });
-}
-
-async function eventually<T>(check: () => T | Promise<T>, timeoutMs: number, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
-}
 
 /** jupyter_server in its own folders (config, data, runtime, kernelspecs, notebooks), on a free port. */
 class JupyterServer {
