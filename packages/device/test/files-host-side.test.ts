@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { normaliseBoardPath, parseLocation, PathFilter } from '../src/files';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { normaliseBoardPath, parseLocation, PathFilter, readHostTree } from '../src/files';
 import { bytesLiteral, EscapedStreamDecoder } from '../src/files/wire-encoding';
 
 // Host-only parts of the file machinery; the board side is exercised in files.test.ts.
@@ -63,4 +66,34 @@ test('exclude patterns follow gitignore rules and cover everything below an excl
   expect(filter.excludes('.git/config', false)).toBe(true);
   expect(filter.excludes('.ide49ignore', false)).toBe(true);
   expect(filter.excludes('main.py', false)).toBe(false);
+});
+
+test('ignore files in subfolders speak of the paths below them, after the rules above', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'ide49-ignore-'));
+  try {
+    const put = (rel: string, text = 'x') => {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), text);
+    };
+    put('.gitignore', '*.log\n');
+    put('main.py');
+    put('debug.log');
+    put('lib/.gitignore', '/cache/\n!wanted.log\n');
+    put('lib/wanted.log');
+    put('lib/other.log');
+    put('lib/cache/x.py');
+    put('lib/sub/cache/y.py'); // `/cache/` is anchored to lib/
+    put('app/.ide49ignore', '# only a comment\n');
+    put('app/cache/z.py');
+    const filter = await PathFilter.forFolder(root);
+    const tree = await readHostTree(root, filter);
+    expect(tree.files.map((f) => f.path).sort()).toEqual(['app/cache/z.py', 'lib/sub/cache/y.py', 'lib/wanted.log', 'main.py']);
+    // the same verdicts for board paths (what --delete may remove)
+    expect(filter.excludes('lib/cache', true)).toBe(true);
+    expect(filter.excludes('lib/other.log', false)).toBe(true);
+    expect(filter.excludes('lib/wanted.log', false)).toBe(false);
+    expect(filter.excludes('lib/.gitignore', false)).toBe(true);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -3,30 +3,40 @@ import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
-/** Files in LOCAL's top folder whose lines exclude paths from sync (gitignore syntax). */
+/** Files whose lines exclude paths from sync (gitignore syntax), in LOCAL and any folder below it. */
 export const IGNORE_FILES = ['.gitignore', '.ide49ignore'];
 /** Never copied to a board: version control data and the ignore files themselves. */
-const ALWAYS_EXCLUDED = ['.git/', ...IGNORE_FILES.map((name) => '/' + name)];
+const ALWAYS_EXCLUDED = ['.git/', ...IGNORE_FILES];
+
+/** The rules of one folder's ignore files; `base` is that folder relative to LOCAL ('' for LOCAL). */
+interface FolderRules {
+  base: string;
+  rules: Ignore;
+}
 
 /**
  * Which relative paths a sync leaves alone, on both sides: --exclude globs plus the ignore
  * files, with gitignore semantics (`*.pyc`, `build/`, `/top-only`, `**` and `!negation`).
+ * As in git, an ignore file in a subfolder speaks of paths below it, and its rules come
+ * after those of the folders above (a `!pattern` there can bring back what they exclude);
+ * nothing inside an excluded folder comes back.
  */
 export class PathFilter {
-  private readonly rules: Ignore;
+  private readonly levels: FolderRules[];
 
   constructor(patterns: string[]) {
-    this.rules = ignore().add([...ALWAYS_EXCLUDED, ...patterns]);
+    this.levels = [{ base: '', rules: ignore().add([...ALWAYS_EXCLUDED, ...patterns]) }];
   }
 
-  /** Reads the ignore files at the top of `root` (missing ones are fine) and adds `excludes`. */
+  /** Reads the ignore files at the top of `root` (missing ones are fine) and adds `excludes`; readHostTree adds those of subfolders. */
   static async forFolder(root: string, excludes: string[] = []): Promise<PathFilter> {
-    const patterns: string[] = [];
-    for (const name of IGNORE_FILES) {
-      const text = await fs.readFile(path.join(root, name), 'utf8').catch(() => '');
-      patterns.push(...text.split(/\r?\n/));
-    }
-    return new PathFilter([...patterns, ...excludes]);
+    return new PathFilter([...(await readIgnoreFiles(root)), ...excludes]);
+  }
+
+  /** Adds the rules of the ignore files in `folder` (relative to LOCAL), if it has any. */
+  async addFolder(absolute: string, relative: string): Promise<void> {
+    const patterns = await readIgnoreFiles(absolute);
+    if (patterns.some((line) => line.trim() !== '' && !line.startsWith('#'))) this.levels.push({ base: relative, rules: ignore().add(patterns) });
   }
 
   excludes(relativePath: string, isDir: boolean): boolean {
@@ -34,10 +44,31 @@ export class PathFilter {
     const parts = relativePath.split('/');
     for (let i = 1; i <= parts.length; i++) {
       const last = i === parts.length;
-      if (this.rules.ignores(parts.slice(0, i).join('/') + (last && !isDir ? '' : '/'))) return true;
+      if (this.excludesItself(parts.slice(0, i).join('/'), !last || isDir)) return true;
     }
     return false;
   }
+
+  /** The verdict of every level above the path, the deepest last. */
+  private excludesItself(relativePath: string, isDir: boolean): boolean {
+    let excluded = false;
+    for (const { base, rules } of this.levels) {
+      if (base !== '' && !relativePath.startsWith(base + '/')) continue;
+      const verdict = rules.test((base === '' ? relativePath : relativePath.slice(base.length + 1)) + (isDir ? '/' : ''));
+      if (verdict.ignored) excluded = true;
+      else if (verdict.unignored) excluded = false;
+    }
+    return excluded;
+  }
+}
+
+async function readIgnoreFiles(folder: string): Promise<string[]> {
+  const patterns: string[] = [];
+  for (const name of IGNORE_FILES) {
+    const text = await fs.readFile(path.join(folder, name), 'utf8').catch(() => '');
+    patterns.push(...text.split(/\r?\n/));
+  }
+  return patterns;
 }
 
 export interface HostFile {
@@ -67,6 +98,7 @@ export async function readHostTree(root: string, filter: PathFilter): Promise<Ho
       if (filter.excludes(rel, isDir)) continue;
       if (isDir) {
         tree.folders.push(rel);
+        await filter.addFolder(absolute, rel);
         await visit(absolute, rel);
       } else {
         const { size } = await fs.stat(absolute);

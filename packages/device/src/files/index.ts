@@ -3,7 +3,7 @@ export { BoardFiles, DIFF_HASH_CHARS, sha256Hex } from './board-files';
 export type { BoardEntry, BoardFilesOptions, BoardFilesInfo, FileToWrite, StreamLink, TreeDifference } from './board-files';
 export { copyFiles } from './copy';
 export type { CopyOptions, CopyReport } from './copy';
-export { IGNORE_FILES, PathFilter } from './host-tree';
+export { IGNORE_FILES, PathFilter, readHostTree } from './host-tree';
 export { joinBoardPath, normaliseBoardPath, parseLocation } from './locations';
 export type { Location } from './locations';
 export { DEFAULT_INDEX, mipInstall } from './mip';
