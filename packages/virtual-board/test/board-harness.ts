@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { VirtualBoard, type VirtualBoardOptions } from '../src';
 
 export const RAW_BANNER = '\r\nraw REPL; CTRL-B to exit\r\n>';
-export const FRIENDLY_BANNER = '\r\nMicroPython v1.27.0 on 2025-12-10; JS with Emscripten\r\nType "help()" for more information.\r\n>>> ';
+export const FRIENDLY_BANNER = '\r\nMicroPython v1.27.0 on 2025-12-10; wasm virtual board\r\nType "help()" for more information.\r\n>>> ';
 
 export function temporaryFlashDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'vb-flash-'));

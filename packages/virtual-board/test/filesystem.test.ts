@@ -54,10 +54,10 @@ describe('the flash folder, as a board filesystem', () => {
     expect(fs.readFileSync(path.join(t.flashDir, 'target.py'), 'utf8')).toBe('new');
   });
 
-  test('os.statvfs and os.uname look like a board', async () => {
+  test('os.statvfs, os.uname and sys.implementation look like a board', async () => {
     t = await startInRawRepl();
-    const [out] = await t.exec('import os\ns = os.statvfs("/")\nprint(len(s), s[0], s[2] >= s[3] > 0)\nu = os.uname()\nprint(u.sysname, u.release, u.machine)');
-    expect(out).toBe('10 4096 True\r\nvirtual 1.27.0 ide49 virtual board with wasm\r\n');
+    const [out] = await t.exec('import os, sys\ns = os.statvfs("/")\nprint(len(s), s[0], s[2] >= s[3] > 0)\nu = os.uname()\nprint(u.sysname, u.release, u.machine)\nprint(sys.implementation._machine)');
+    expect(out).toBe('10 4096 True\r\nvirtual 1.27.0 ide49 virtual board with wasm\r\nwasm virtual board\r\n');
   });
 
   test('files survive soft reset, hard reset and a restart of the board', async () => {

@@ -6,7 +6,8 @@
  *   tells whether input waits;
  * - received Ctrl-C is checked for wherever the interpreter calls out to JS;
  * - syscalls report board errno numbers (errno.ts);
- * - the wall clock follows machine.RTC, and memory growth stops at the cap.
+ * - the wall clock follows machine.RTC, and memory growth stops at the cap;
+ * - the machine name in the banner and sys.implementation._machine is this board's.
  */
 import type { BoardClock } from './board-module';
 import { remapErrnoImports } from './errno';
@@ -18,6 +19,14 @@ const STDERR_FD = 2;
 const POLLFD_BYTES = 8;
 const INVOKE_POLL_INTERVAL = 1024;
 const POLLIN = 1;
+
+/**
+ * The build's machine name in the wasm's data: the banner's tail, and (from its third byte)
+ * sys.implementation._machine, whose length is stored elsewhere: the replacement, what a
+ * board says there ("Raspberry Pi Pico with RP2040"), must have the same length.
+ */
+const PACKAGE_MACHINE = '; JS with Emscripten\0';
+const BOARD_MACHINE = '; wasm virtual board\0';
 
 type ImportFunction = (...args: number[]) => number;
 type Instantiate = (source: unknown, imports: Record<string, Record<string, unknown>>) => Promise<unknown>;
@@ -116,9 +125,19 @@ export function interceptWasmImports(hooks: ImportHooks): void {
       hooks.pollInterrupt();
       return Date.now() + hooks.clock.offsetMs;
     };
-    const result = (await instantiate(source, imports)) as { instance: { exports: { memory: { buffer: ArrayBuffer } } } };
+    const result = (await instantiate(withBoardMachineName(source), imports)) as { instance: { exports: { memory: { buffer: ArrayBuffer } } } };
     memory = result.instance.exports.memory;
     hooks.memoryCap.attach(memory);
     return result;
   };
+}
+
+/** A copy of the wasm binary whose machine name reads BOARD_MACHINE. */
+function withBoardMachineName(source: unknown): unknown {
+  if (!(source instanceof Uint8Array) || BOARD_MACHINE.length !== PACKAGE_MACHINE.length) return source;
+  const at = Buffer.from(source.buffer, source.byteOffset, source.byteLength).indexOf(PACKAGE_MACHINE, 0, 'latin1');
+  if (at < 0) return source;
+  const patched = Uint8Array.from(source);
+  patched.set(Buffer.from(BOARD_MACHINE, 'latin1'), at);
+  return patched;
 }
