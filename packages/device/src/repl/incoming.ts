@@ -3,6 +3,8 @@ import { BoardTimeoutError } from './types';
 
 /** How often `quiet` looks at what arrived (and hands it on). */
 const QUIET_POLL_MS = 100;
+/** Output a board prints while nobody reads it is kept up to this size (its newest part). */
+const MAX_UNREAD_BYTES = 1 << 20;
 
 /**
  * What a reader does with the bytes waiting so far: `consumed` bytes are dropped from
@@ -34,7 +36,8 @@ export class IncomingBytes {
       transport.onData((chunk) => {
         if (this.divertedTo) return this.divertedTo(chunk);
         this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
-        this.wake?.();
+        if (this.wake) this.wake();
+        else if (this.pending.length > MAX_UNREAD_BYTES) this.pending = this.pending.subarray(this.pending.length - MAX_UNREAD_BYTES / 2);
       }),
       transport.onGone((error) => {
         this.goneError = error;
@@ -67,7 +70,14 @@ export class IncomingBytes {
       const onAbort = () => finish(() => reject(options.signal?.reason ?? new Error('aborted')));
       const step = () => {
         if (this.pending.length > 0) {
-          const { consumed, done } = scan(this.pending);
+          let outcome: ReturnType<Scan<T>>;
+          try {
+            outcome = scan(this.pending);
+          } catch (error) {
+            // a reader's callback failed: the wait ends with its error, the link stays usable
+            return finish(() => reject(error));
+          }
+          const { consumed, done } = outcome;
           if (consumed > 0) this.pending = this.pending.subarray(consumed);
           if (done) return finish(() => resolve(done.value));
         }
@@ -150,8 +160,11 @@ export class IncomingBytes {
     };
   }
 
+  /** Stops listening; a wait in progress ends with an error. */
   dispose(): void {
     for (const off of this.unsubscribe) off();
+    this.goneError ??= new Error('the connection to the board was closed');
+    this.wake?.();
   }
 }
 

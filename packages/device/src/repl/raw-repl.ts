@@ -16,6 +16,10 @@ const RAW_PASTE_REQUEST = Uint8Array.of(0x05, 0x41, CTRL_A);
 /** Plain raw writes are paced like this, as boards with small UART buffers need. */
 const PLAIN_RAW_CHUNK = 256;
 const PLAIN_RAW_PAUSE_MS = 10;
+/** After a stop, Ctrl-C goes out every second; after this many the run is given up (the board may have reset). */
+const STOP_GIVE_UP_AFTER = 5;
+/** What a run keeps of its output in ExecResult (the streaming callbacks get all of it). */
+const KEPT_OUTPUT_CHARS = 1 << 20;
 
 export interface RawReplOptions {
   /**
@@ -44,6 +48,8 @@ export class RawRepl implements CodeRunner {
   private readonly options: Required<RawReplOptions>;
   private mode: Mode = 'unknown';
   private hooksInstalled = false;
+  /** True while sendPlainRaw writes code (a stop's Ctrl-C must come from there then). */
+  private sendingPlainRaw = false;
   /** Learnt on the first raw-paste request of this connection. */
   private rawPasteSupported: boolean | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -222,42 +228,61 @@ export class RawRepl implements CodeRunner {
   /** One run at the raw prompt: send the code, then stream stdout and the error part. */
   private async run(code: string | Uint8Array, options: ExecOptions): Promise<ExecResult> {
     const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
-    const stopInterrupting = this.interruptOnAbort(options.signal);
+    const stop = this.interruptOnAbort(options.signal);
+    const active = { running: true };
     try {
-      await this.sendCode(typeof code === 'string' ? Buffer.from(code, 'utf8') : Buffer.from(code.buffer, code.byteOffset, code.byteLength), options.signal);
-      return await this.readOutput(options, deadline);
+      // Output a board printed while idle (a Timer callback, a log line) belongs to no run.
+      this.incoming.discard();
+      const sent = await this.sendCode(typeof code === 'string' ? Buffer.from(code, 'utf8') : Buffer.from(code.buffer, code.byteOffset, code.byteLength), options.signal);
+      if (!sent) return stoppedBeforeRunning();
+      return await this.readOutput({ ...options, signal: stop.givenUp }, deadline, active);
     } catch (error) {
       this.forgetState();
       if (error instanceof BoardTimeoutError) await this.write(Uint8Array.of(CTRL_C)).catch(() => undefined);
       throw error;
     } finally {
-      stopInterrupting();
+      active.running = false;
+      stop.release();
     }
   }
 
-  private async sendCode(code: Buffer, signal?: AbortSignal): Promise<void> {
+  /** False when a stop came while plain raw code was still going out: nothing runs then. */
+  private async sendCode(code: Buffer, signal?: AbortSignal): Promise<boolean> {
+    // A lone \x04 at the raw prompt is a soft reset request, not an empty program.
+    if (code.length === 0) code = Buffer.from('\n');
     const usePaste = this.options.rawPaste === 'always' || (this.options.rawPaste === 'auto' && code.length > PLAIN_RAW_CHUNK);
     if (usePaste && this.rawPasteSupported !== false) {
       const window = await this.requestRawPaste();
-      if (window !== undefined) return this.sendRawPaste(code, window, signal);
+      if (window !== undefined) {
+        await this.sendRawPaste(code, window, signal);
+        return true;
+      }
     }
-    await this.sendPlainRaw(code);
+    return this.sendPlainRaw(code, signal);
   }
 
   /** Returns the window size, or undefined when the firmware cannot raw-paste (remembered). */
   private async requestRawPaste(): Promise<number | undefined> {
     await this.write(RAW_PASTE_REQUEST);
-    const reply = await this.incoming.exactly(2, { what: "the raw-paste reply ('R\\x01' or 'R\\x00')", timeoutMs: this.options.replyTimeoutMs });
-    if (reply[0] === 0x52 && reply[1] === 1) {
+    // 'R\x01' + window: raw-paste; 'R\x00': understood but disabled, still at the raw prompt.
+    // Firmware older than raw-paste takes our Ctrl-A as "re-print the banner" instead.
+    // Anything before those (a log line, a callback's print) is not the answer.
+    const reply = await this.incoming.take<'R\x01' | 'R\x00' | 'banner'>(
+      (pending) => {
+        const paste = /R[\x00\x01]/.exec(pending.toString('latin1'));
+        const banner = pending.indexOf(RAW_BANNER_END);
+        if (banner >= 0 && (!paste || banner < paste.index)) return { consumed: banner + RAW_BANNER_END.length, done: { value: 'banner' } };
+        if (paste) return { consumed: paste.index + 2, done: { value: paste[0] as 'R\x01' | 'R\x00' } };
+        return { consumed: 0 };
+      },
+      { what: "the raw-paste reply ('R\\x01' or 'R\\x00')", timeoutMs: this.options.replyTimeoutMs },
+    );
+    if (reply === 'R\x01') {
       const window = await this.incoming.exactly(2, { what: 'the raw-paste window size', timeoutMs: this.options.replyTimeoutMs });
       this.rawPasteSupported = true;
       return window.readUInt16LE(0);
     }
     this.rawPasteSupported = false;
-    // 'R\x00': understood but disabled, still at the raw prompt. Anything else: firmware
-    // older than raw-paste took our Ctrl-A as "re-print the banner".
-    // The reply's two bytes were the start of that banner, so look for its end.
-    if (reply[0] !== 0x52) await this.incoming.until(RAW_BANNER_END, { what: 'the raw REPL banner after an unsupported raw-paste request', timeoutMs: this.options.replyTimeoutMs });
     return undefined;
   }
 
@@ -276,7 +301,7 @@ export class RawRepl implements CodeRunner {
           for (; i < pending.length && !boardEnded; i++) {
             if (pending[i] === CTRL_A) credit += window;
             else if (pending[i] === CTRL_D) boardEnded = true;
-            else throw new Error(`unexpected byte 0x${pending[i].toString(16)} from the board during raw-paste`);
+            // anything else is not flow control (an ESP32 log line, a callback's print): skipped
           }
           return { consumed: i, done: i > 0 || !wait ? { value: undefined } : undefined };
         },
@@ -305,23 +330,38 @@ export class RawRepl implements CodeRunner {
     );
   }
 
-  private async sendPlainRaw(code: Buffer): Promise<void> {
-    if (code.length + 1 <= PLAIN_RAW_CHUNK) {
-      await this.write(Buffer.concat([code, Uint8Array.of(CTRL_D)]));
-    } else {
-      for (let offset = 0; offset < code.length; offset += PLAIN_RAW_CHUNK) {
-        await this.write(code.subarray(offset, offset + PLAIN_RAW_CHUNK));
-        await new Promise((r) => setTimeout(r, PLAIN_RAW_PAUSE_MS));
+  /**
+   * In plain raw mode a Ctrl-C only clears the line the board is receiving: after a stop
+   * the rest of the code must not follow it (a fragment would run), nor a lone \x04 (a soft
+   * reset). So while the code goes out, the stop's Ctrl-C is sent from here. Returns false
+   * when the code was withdrawn that way.
+   */
+  private async sendPlainRaw(code: Buffer, signal?: AbortSignal): Promise<boolean> {
+    const pieces: Uint8Array[] = [];
+    if (code.length + 1 <= PLAIN_RAW_CHUNK) pieces.push(Buffer.concat([code, Uint8Array.of(CTRL_D)]));
+    else {
+      for (let offset = 0; offset < code.length; offset += PLAIN_RAW_CHUNK) pieces.push(code.subarray(offset, offset + PLAIN_RAW_CHUNK));
+      pieces.push(Uint8Array.of(CTRL_D));
+    }
+    this.sendingPlainRaw = true;
+    try {
+      for (const [index, piece] of pieces.entries()) {
+        if (signal?.aborted) {
+          await this.write(Uint8Array.of(CTRL_C));
+          return false;
+        }
+        if (index > 0) await new Promise((r) => setTimeout(r, PLAIN_RAW_PAUSE_MS));
+        await this.write(piece);
       }
-      await this.write(Uint8Array.of(CTRL_D));
+    } finally {
+      this.sendingPlainRaw = false;
     }
-    const reply = await this.incoming.exactly(2, { what: "'OK' after sending code in raw mode", timeoutMs: this.options.replyTimeoutMs });
-    if (reply.toString('latin1') !== 'OK') {
-      throw new Error(`the board answered ${JSON.stringify(reply.toString('latin1'))} instead of 'OK' to code sent in raw mode: is it in raw mode?`);
-    }
+    // Bytes before the OK are not the run's (a callback printed just before the code arrived).
+    await this.incoming.until('OK', { what: "'OK' after sending code in raw mode (is the board in raw mode?)", timeoutMs: this.options.replyTimeoutMs });
+    return true;
   }
 
-  private async readOutput(options: ExecOptions, deadline: number | undefined): Promise<ExecResult> {
+  private async readOutput(options: ExecOptions, deadline: number | undefined, active: { running: boolean }): Promise<ExecResult> {
     const remaining = () => (deadline === undefined ? undefined : Math.max(1, deadline - Date.now()));
     const what = (part: string) => `${part}${deadline === undefined ? '' : ' (the exec timeout)'}`;
     const stdoutText = new BoardTextStream();
@@ -330,7 +370,7 @@ export class RawRepl implements CodeRunner {
     let stdout = '';
     const emitStdout = (text: string) => {
       if (!text) return;
-      stdout += text;
+      stdout = keepTail(stdout + text);
       options.onStdout?.(text);
     };
     const emitPieces = (text: string) => {
@@ -341,7 +381,7 @@ export class RawRepl implements CodeRunner {
           value = piece.value;
         } else {
           emitStdout(piece.prompt);
-          this.answerInput(piece.prompt, options);
+          this.answerInput(piece.prompt, options, active);
         }
       }
     };
@@ -355,7 +395,7 @@ export class RawRepl implements CodeRunner {
         emitPieces(stdoutText.push(part));
       }
       return end < 0 ? { consumed: pending.length } : { consumed: end + 1, done: { value: undefined } };
-    }, { what: what('the end of the run (\\x04 after stdout)'), timeoutMs: remaining() });
+    }, { what: what('the end of the run (\\x04 after stdout)'), timeoutMs: remaining(), signal: options.signal });
     emitPieces(stdoutText.end());
     emitStdout(requests.end());
 
@@ -363,14 +403,14 @@ export class RawRepl implements CodeRunner {
     let stderr = '';
     const emitStderr = (text: string) => {
       if (!text) return;
-      stderr += text;
+      stderr = keepTail(stderr + text);
       options.onStderr?.(text);
     };
     await this.incoming.take<void>((pending) => {
       const end = pending.indexOf(CTRL_D);
       emitStderr(stderrText.push(pending.subarray(0, end < 0 ? pending.length : end)));
       return end < 0 ? { consumed: pending.length } : { consumed: end + 1, done: { value: undefined } };
-    }, { what: what('the end of the error part (second \\x04)'), timeoutMs: remaining() });
+    }, { what: what('the end of the error part (second \\x04)'), timeoutMs: remaining(), signal: options.signal });
     emitStderr(stderrText.end());
 
     const prompt = await this.incoming.exactly(1, { what: "the raw REPL prompt '>' after a run", timeoutMs: this.options.replyTimeoutMs });
@@ -384,27 +424,54 @@ export class RawRepl implements CodeRunner {
     return { stdout, stderr, ...(exception && { exception }), ...(value !== undefined && { value }) };
   }
 
-  private answerInput(prompt: string, options: ExecOptions): void {
+  /** The answer goes to the board only while its run lasts: late, it would prefix the next command. */
+  private answerInput(prompt: string, options: ExecOptions, active: { running: boolean }): void {
     const onInput = options.onInput;
     if (!onInput) return;
+    const send = (data: Uint8Array) => (active.running ? this.write(data) : undefined);
     void onInput(prompt)
-      .then((line) => this.write(Buffer.from(line.replace(/[\r\n]/g, ' ') + '\n', 'utf8')))
-      .catch(() => this.write(Uint8Array.of(CTRL_C)).catch(() => undefined));
+      .then((line) => send(Buffer.from(line.replace(/[\r\n]/g, ' ') + '\n', 'utf8')))
+      .catch(() => send(Uint8Array.of(CTRL_C)))
+      .catch(() => undefined);
   }
 
-  /** Stop = Ctrl-C now, and again every second until the run ends (a busy board may miss one). */
-  private interruptOnAbort(signal: AbortSignal | undefined): () => void {
-    if (!signal) return () => undefined;
+  /**
+   * Stop = Ctrl-C now, and again every second until the run ends (a busy board may miss
+   * one). A board that has not ended the run after STOP_GIVE_UP_AFTER of them (it reset,
+   * or hangs in a call that ignores Ctrl-C) is given up: `givenUp` aborts the wait.
+   */
+  private interruptOnAbort(signal: AbortSignal | undefined): { givenUp: AbortSignal; release: () => void } {
+    const giveUp = new AbortController();
+    if (!signal) return { givenUp: giveUp.signal, release: () => undefined };
     let timer: NodeJS.Timeout | undefined;
+    let sent = 0;
     const interrupt = () => {
+      // sendPlainRaw sends the stop's Ctrl-C itself while code goes out: ask again shortly
+      if (this.sendingPlainRaw) {
+        timer = setTimeout(interrupt, 20);
+        return;
+      }
+      if (sent === STOP_GIVE_UP_AFTER) {
+        giveUp.abort(
+          new BoardTimeoutError(
+            `the board did not end the run after ${sent} Ctrl-C over ${sent - 1} s: it may have reset, or hang in a call that ignores Ctrl-C. ` +
+              'The next command enters the raw REPL again; press the board\'s reset button if it does not answer.',
+          ),
+        );
+        return;
+      }
+      sent++;
       void this.write(Uint8Array.of(CTRL_C)).catch(() => undefined);
       timer = setTimeout(interrupt, 1000);
     };
     if (signal.aborted) interrupt();
     else signal.addEventListener('abort', interrupt, { once: true });
-    return () => {
-      signal.removeEventListener('abort', interrupt);
-      if (timer) clearTimeout(timer);
+    return {
+      givenUp: giveUp.signal,
+      release: () => {
+        signal.removeEventListener('abort', interrupt);
+        if (timer) clearTimeout(timer);
+      },
     };
   }
 
@@ -442,4 +509,15 @@ function decodeEvalLine(line: string): unknown {
   }
   if (line.startsWith('R')) return line.slice(1);
   throw new Error(`eval: the board printed ${JSON.stringify(line)} instead of a value line`);
+}
+
+/** Keeps the last KEPT_OUTPUT_CHARS of a run's output (a cell may print for hours). */
+function keepTail(text: string): string {
+  return text.length > 2 * KEPT_OUTPUT_CHARS ? text.slice(-KEPT_OUTPUT_CHARS) : text;
+}
+
+/** The result of a run whose code was withdrawn by a stop before the board could run it. */
+function stoppedBeforeRunning(): ExecResult {
+  const stderr = 'KeyboardInterrupt: stopped before the code reached the board\n';
+  return { stdout: '', stderr, exception: parseBoardException(stderr) };
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { RawRepl, type RawReplOptions } from '../repl/raw-repl';
 import { BoardError, type ExecOptions, type ExecResult } from '../repl/types';
 import { createTransport } from '../transport/open';
-import type { Transport, TransportGoneError } from '../transport/transport';
+import { TransportGoneError, type Transport } from '../transport/transport';
 import { GET_TIME_EXPRESSION, IDENTIFY_SCRIPT, INFO_SCRIPT, inspectExpression, namesExpression, setTimeScript } from './board-scripts';
 
 export interface BoardIdentity {
@@ -141,7 +141,12 @@ export class DeviceSession extends EventEmitter<DeviceSessionEvents> {
     const resettable = this.transport as Transport & { hardReset?: () => Promise<void> };
     this.engine.forgetState();
     if (resettable.hardReset) await resettable.hardReset();
-    else await this.engine.launch('import machine\nmachine.reset()');
+    else {
+      // A native-USB board may drop its port before it answered OK: that is the reset happening.
+      await this.engine.launch('import machine\nmachine.reset()').catch((error: unknown) => {
+        if (!(error instanceof TransportGoneError)) throw error;
+      });
+    }
     // A board (or a loaded host restarting the virtual board) can be silent for a while
     // before its banner: wait up to 5 s for the first byte, then until 500 ms of quiet.
     const boot = this.transport.isOpen ? await this.engine.collectOutput(500, 10_000, onOutput, 5000) : '';
