@@ -88,7 +88,7 @@ export class IotKernel implements RequestHandler {
       case 'inspect_request':
         return this.inspect(contentOf<KernelMessage.IInspectRequestMsg>(context));
       case 'is_complete_request':
-        return isComplete(contentOf<KernelMessage.IIsCompleteRequestMsg>(context).code) satisfies ContentOf<KernelMessage.IIsCompleteReplyMsg>;
+        return isComplete(normaliseLineEnds(contentOf<KernelMessage.IIsCompleteRequestMsg>(context).code)) satisfies ContentOf<KernelMessage.IIsCompleteReplyMsg>;
       case 'history_request':
         return { status: 'ok', history: this.history.query(contentOf<KernelMessage.IHistoryRequestMsg>(context)) };
       case 'comm_info_request':
@@ -149,8 +149,9 @@ export class IotKernel implements RequestHandler {
     const payload: PagePayload[] = [];
     try {
       const cell = this.cellContext(request, context, output, abort.signal, storeHistory ? executionCount : undefined);
-      const helpName = helpTarget(request.code);
-      const result = helpName ? await this.help(helpName, cell, payload) : await this.dispatcher.run(request.code, cell);
+      const code = normaliseLineEnds(request.code);
+      const helpName = helpTarget(code);
+      const result = helpName ? await this.help(helpName, cell, payload) : await this.dispatcher.run(code, cell);
       output.flush();
       if (result) publish('execute_result', { execution_count: executionCount, data: result, metadata: {} });
       if (storeHistory) this.history.add(executionCount, request.code, plainText(result));
@@ -168,6 +169,7 @@ export class IotKernel implements RequestHandler {
 
   /** `name?`: the help of a magic or of a board name goes to the pager (a "page" payload), as in IPython. */
   private async help(name: string, cell: CellContext, payload: PagePayload[]): Promise<void> {
+    await this.board.settled();
     const data = await this.inspectCode(name, name.length, 1);
     if (data) payload.push({ source: 'page', data, start: 0 });
     else cell.stdout(`Object \`${name}\` not found.\n`);
@@ -235,4 +237,9 @@ function toCellError(thrown: unknown, log: Logger): CellError {
 function isCellErrorShaped(value: unknown): value is Pick<CellError, 'ename' | 'evalue' | 'traceback'> {
   const v = value as Partial<CellError> | null;
   return typeof v?.ename === 'string' && typeof v.evalue === 'string' && Array.isArray(v.traceback);
+}
+
+/** Notebooks saved on Windows may bring \r\n: MicroPython's lexer reads it as \n, and so must the splitter and the scanners. */
+function normaliseLineEnds(code: string): string {
+  return code.replace(/\r\n?/g, '\n');
 }

@@ -60,6 +60,8 @@ describe('board cells on a virtual board', () => {
     const shown = await kernel.run('x = 6\nx * 7  # the answer');
     expect(results(shown)).toEqual([{ execution_count: shown.reply.content.execution_count, data: { 'text/plain': '42' }, metadata: {} }]);
     expect(results(await kernel.run('x, -x'))[0]?.data).toEqual({ 'text/plain': '(6, -6)' });
+    // Windows line ends: the continued line is not a statement of its own
+    expect(results(await kernel.run('z = 1 + \\\r\n2\r\nz'))[0]?.data).toEqual({ 'text/plain': '3' });
     const mixed = await kernel.run('print("before")\n%loglevel\n"a\\x07b" + str([1, (2,)])');
     expect(mixed.stdout).toContain('before\n');
     expect(results(mixed)[0]?.data).toEqual({ 'text/plain': "'a\\x07b[1, (2,)]'" });

@@ -132,7 +132,11 @@ describe('iot-kernel process', () => {
   test('cells queued behind a failing cell are aborted (stop_on_error), later ones run', async () => {
     const failing = client.execute('%%bash\nsleep 0.5; exit 1');
     const queued = [client.execute('!echo queued-1'), client.execute('!echo queued-2')];
+    // requests on control meanwhile (a resource monitor, say) do not end the aborting
+    const chatter = setInterval(() => client.send('control', 'kernel_info_request', {}), 5);
     expect((await failing).reply.content.status).toBe('error');
+    await Promise.all(queued);
+    clearInterval(chatter);
     for (const outcome of await Promise.all(queued)) {
       expect(outcome.reply.content).toEqual({ status: 'aborted' });
       expect(outcome.outputs).toEqual([]);

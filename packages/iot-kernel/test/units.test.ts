@@ -29,6 +29,16 @@ describe('splitCell', () => {
       { kind: 'board', code: 'print(a)', line: 6 },
     ]);
   });
+  test('% and ! inside a string, brackets or a continued line are Python text, as in IPython', () => {
+    const code = 'msg = """\n!!! warning\n%d%% done\n"""\nitems = [\n!x\n]\ny = 1 + \\\n%2\n!echo host';
+    expect(splitCell(code)).toEqual([
+      { kind: 'board', code: 'msg = """\n!!! warning\n%d%% done\n"""\nitems = [\n!x\n]\ny = 1 + \\\n%2', line: 1 },
+      { kind: 'shell', command: 'echo host' },
+    ]);
+    // a quote on a magic line opens no string
+    expect(splitCell('%cp "a\nprint(1)').map((c) => c.kind)).toEqual(['line-magic', 'board']);
+    expect(isComplete('s = """\n%not a magic\n')).toEqual({ status: 'incomplete', indent: '' });
+  });
 });
 
 describe('helpTarget', () => {

@@ -13,7 +13,8 @@ export class CellDispatcher {
 
   async run(code: string, context: CellContext): Promise<MimeBundle | void> {
     let result: MimeBundle | void = undefined;
-    await this.services.board.settled(); // a board being reconnected in the background is waited for
+    // a board being reconnected in the background is waited for (the stop button ends the wait)
+    await untilAborted(this.services.board.settled(), context.signal);
     for (const chunk of splitCell(code)) {
       if (context.signal.aborted) throw context.signal.reason;
       result = await this.runChunk(chunk, context);
@@ -39,6 +40,16 @@ export class CellDispatcher {
     if (!magic) throw unknownMagic(kind, name, this.services);
     return magic.run({ ...bind(context), services: this.services }, args, body);
   }
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function unknownMagic(kind: 'line' | 'cell', name: string, services: KernelServices): CellError {

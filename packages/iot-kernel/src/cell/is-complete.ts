@@ -1,3 +1,5 @@
+import { hostLineFlags } from './host-lines';
+
 /** The answer to is_complete_request: may the frontend run this code now? */
 export type Completeness = { status: 'complete' } | { status: 'incomplete'; indent: string } | { status: 'invalid' };
 
@@ -28,9 +30,10 @@ interface ScanState {
  */
 export function isComplete(code: string): Completeness {
   if (code.startsWith('%%')) return endsWithEmptyLine(code) ? { status: 'complete' } : { status: 'incomplete', indent: '' };
+  const isHostLine = hostLineFlags(code);
   const python = code
     .split('\n')
-    .map((line) => (line.startsWith('%') || line.startsWith('!') ? '' : line))
+    .map((line, index) => (isHostLine[index] ? '' : line))
     .join('\n');
   const state = scan(python);
   if (state.invalid) return { status: 'invalid' };

@@ -1,8 +1,10 @@
+import { hostLineFlags } from './host-lines';
+
 /**
  * How a cell is split into the parts that run in order: a first line starting with `%%`
  * makes the whole cell a cell magic; otherwise lines starting with `%` are line magics,
- * lines starting with `!` run on the host shell, and consecutive other lines form one
- * chunk of board code.
+ * lines starting with `!` run on the host shell (both only where a Python logical line
+ * starts: see hostLineFlags), and consecutive other lines form one chunk of board code.
  */
 export type CellChunk =
   | { kind: 'cell-magic'; name: string; args: string; body: string }
@@ -31,15 +33,15 @@ export function splitCell(code: string): CellChunk[] {
     boardLines = [];
     boardStart = nextLine;
   };
+  const isHostLine = hostLineFlags(code);
   for (const [index, line] of code.split('\n').entries()) {
-    if (line.startsWith('%') || line.startsWith('!')) endBoardChunk(index + 2);
-    if (line.startsWith('%')) {
-      chunks.push({ kind: 'line-magic', ...splitMagicLine(line) });
-    } else if (line.startsWith('!')) {
-      chunks.push({ kind: 'shell', command: line.slice(1) });
-    } else {
+    if (!isHostLine[index]) {
       boardLines.push(line);
+      continue;
     }
+    endBoardChunk(index + 2);
+    if (line.startsWith('%')) chunks.push({ kind: 'line-magic', ...splitMagicLine(line) });
+    else chunks.push({ kind: 'shell', command: line.slice(1) });
   }
   endBoardChunk(0);
   return chunks;

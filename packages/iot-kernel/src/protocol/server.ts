@@ -160,10 +160,10 @@ export class KernelServer {
     try {
       for await (const frames of socket) {
         const request = this.receive(frames, channel);
-        if (request && this.abortingQueuedCells && request.header.msg_type === 'execute_request') await this.abort(request, replies);
+        if (request && channel === 'shell' && this.abortingQueuedCells && request.header.msg_type === 'execute_request') await this.abort(request, replies);
         else if (request) await this.answer(request, channel, replies, () => socket.readable);
         // Aborting ends with the requests that were already waiting when the cell failed.
-        if (!socket.readable) this.abortingQueuedCells = false;
+        if (channel === 'shell' && !socket.readable) this.abortingQueuedCells = false;
         if (this.stopping) break;
       }
     } catch (error) {
@@ -212,7 +212,7 @@ export class KernelServer {
     }
     const failed = (content as { status?: string } | undefined)?.status === 'error';
     // Only cells sent before the client could know of the failure are aborted: look before replying.
-    if (msgType === 'execute_request' && failed && request.content.stop_on_error !== false) this.abortingQueuedCells = queued();
+    if (channel === 'shell' && msgType === 'execute_request' && failed && request.content.stop_on_error !== false) this.abortingQueuedCells = queued();
     if (content && msgType.endsWith('_request')) {
       await this.reply(request, content, replies);
       if (msgType === 'shutdown_request') this.publish('shutdown_reply', content, request);
