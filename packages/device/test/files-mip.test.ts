@@ -57,6 +57,16 @@ test('a github: package resolves to raw file URLs of the repository', async () =
   expect(onFlash('lib/gadget_data.txt')).toBe('data\n');
 });
 
+test('a github: package named by its .json: its files and github: dependencies follow the refs given', async () => {
+  const viaLocalServer: typeof fetch = (url) => fetch(String(url).replace('https://raw.githubusercontent.com', `${index}/gh`));
+  const report = await mipInstall(board.files, 'github:someone/tool/tool.json@v2', { index, fetch: viaLocalServer });
+  expect(report.packages).toEqual([
+    { name: 'github:someone/tool/tool.json@v2', version: '2.0' },
+    { name: 'github:someone/gadget', version: '3.0' },
+  ]);
+  expect(onFlash('lib/tool.py')).toBe('TOOL = 2\n');
+});
+
 test('a download whose hash does not match installs nothing; an unknown package says so', async () => {
   await expect(mipInstall(board.files, 'broken', { index })).rejects.toThrow(/sha256/);
   await expect(mipInstall(board.files, 'nosuch', { index })).rejects.toThrow(/not found/);

@@ -163,7 +163,7 @@ describe('sync', () => {
     const project = hostFolder('sync-project', { 'main.py': 'print(1)\n' });
     const report = await syncFolder(board.files, project, '/flash', { delete: true });
     expect(report.deleted).toEqual(['old.py']);
-    expect(report.kept).toEqual(['lib/']);
+    expect(report.kept).toEqual([{ path: 'lib/', why: expect.stringMatching(/^installed packages/) }]);
     expect(formatSyncReport(report)).toMatch(/kept {6}lib\/ \(installed packages/);
     expect([...readTree(path.join(board.flashDir, 'flash')).keys()].sort()).toEqual(['lib/pkg/__init__.py', 'main.py']);
 
@@ -172,6 +172,43 @@ describe('sync', () => {
     expect(mirrored.kept).toEqual([]);
     expect(mirrored.deleted).toEqual(['lib/pkg/', 'lib/pkg/__init__.py']);
     expect([...readTree(path.join(board.flashDir, 'flash')).keys()].sort()).toEqual(['lib/mine.py', 'main.py']);
+  });
+
+  test('--delete never removes excluded files, not even inside a board-only folder', async () => {
+    await board.files.write([
+      { path: '/ex/data/keep.log', data: Buffer.from('log') },
+      { path: '/ex/data/x.py', data: Buffer.from('x') },
+      { path: '/ex/gone/y.py', data: Buffer.from('y') },
+    ]);
+    const report = await syncFolder(board.files, hostFolder('sync-ex', { 'main.py': 'm' }), '/ex', { delete: true, exclude: ['*.log'] });
+    expect(report.deleted).toEqual(['data/x.py', 'gone/', 'gone/y.py']);
+    expect([...readTree(path.join(board.flashDir, 'ex')).keys()].sort()).toEqual(['data/keep.log', 'main.py']);
+  });
+
+  test('--delete into / keeps mount points (a pyboard\'s /flash, /sd) with all they hold; a dry run removes nothing', async () => {
+    const other = await FilesBoard.start(work);
+    try {
+      await other.files.write([
+        { path: '/flash/main.py', data: Buffer.from('on the flash') },
+        { path: '/sd/data.csv', data: Buffer.from('1,2') },
+        { path: '/old.py', data: Buffer.from('old') },
+      ]);
+      writeFileSync(path.join(other.flashDir, 'flash', `.main.py${TEMP_SUFFIX}`), 'partial');
+      const local = hostFolder('sync-root', { 'boot.py': 'b' });
+      const dry = await syncFolder(other.files, local, '/', { delete: true, dryRun: true });
+      expect(dry.staleTemporaries).toEqual([`flash/.main.py${TEMP_SUFFIX}`]);
+      expect(formatSyncReport(dry)).toContain(`would remove stale temporary flash/.main.py${TEMP_SUFFIX}`);
+      expect(readTree(other.flashDir).has(`flash/.main.py${TEMP_SUFFIX}`)).toBe(true);
+      const report = await syncFolder(other.files, local, '/', { delete: true });
+      expect(report.deleted).toEqual(['old.py']);
+      expect(report.kept).toEqual([
+        { path: 'flash/', why: 'a filesystem mount point' },
+        { path: 'sd/', why: 'a filesystem mount point' },
+      ]);
+      expect([...readTree(other.flashDir).keys()].sort()).toEqual(['boot.py', 'flash/main.py', 'sd/data.csv']);
+    } finally {
+      await other.stop();
+    }
   });
 
   test('without --delete, board-only files stay', async () => {

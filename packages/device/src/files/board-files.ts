@@ -240,11 +240,13 @@ export class BoardFiles {
   /**
    * One exec: the board walks `root`, hashes the files the host also has and answers only
    * what differs. `want` maps relative paths to their sha256 hex (or '' for a folder).
+   * Temporary files of interrupted transfers are reported, and removed unless `keepStale`
+   * (a dry run changes nothing).
    */
-  async diff(root: string, want: Map<string, string>): Promise<TreeDifference> {
+  async diff(root: string, want: Map<string, string>, keepStale = false): Promise<TreeDifference> {
     const prefixes = Object.fromEntries([...want].map(([rel, hash]) => [rel, hash.slice(0, DIFF_HASH_CHARS)]));
     const answer = await this.callJson<{ d: string[]; k: string[]; m: string[]; x: Array<[string, boolean]>; t: string[] }>(
-      `diff(${pyString(root)}, ${pyJson(prefixes)}, ${DIFF_HASH_CHARS})`,
+      `diff(${pyString(root)}, ${pyJson(prefixes)}, ${DIFF_HASH_CHARS}, ${keepStale ? 'False' : 'True'})`,
     );
     return {
       differing: answer.d,

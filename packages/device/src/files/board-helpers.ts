@@ -55,16 +55,26 @@ def _ide49_make():
                 h.update(mv[:k])
         return ''.join('%02x' % x for x in h.digest())
 
-    def walk(root, rel, out, stale):
-        # out gets (rel, full, isdir); stale temp files are removed on the way
+    def drop():
+        # a write that was stopped or failed leaves its temp file open: close it before that
+        # file is removed or opened again (FAT must not see an open file removed)
+        f = state.pop('f', None)
+        state.pop('p', None)
+        if f:
+            f.close()
+
+    def walk(root, rel, out, stale, clean):
+        # out gets (rel, full, isdir); stale temp files go to stale (removed when clean)
+        drop()
         for e in os.ilistdir(root):
             n, full = e[0], join(root, e[0])
             r = rel + '/' + n if rel else n
             if e[1] & 0x4000:
                 out.append((r, full, True))
-                walk(full, r, out, stale)
+                walk(full, r, out, stale, clean)
             elif n.startswith('.') and n.endswith(TMP):
-                os.remove(full)
+                if clean:
+                    os.remove(full)
                 stale.append(r)
             else:
                 out.append((r, full, False))
@@ -76,17 +86,18 @@ def _ide49_make():
         out = [('', root, False)]
         if d and recursive:
             out = []
-            walk(root, '', out, [])
+            walk(root, '', out, [], False)
         elif d:
             out = [(e[0], join(root, e[0]), e[1] & 0x4000 != 0) for e in os.ilistdir(root)]
         print(json.dumps([[r, 0 if dr else os.stat(f)[6], dr] for r, f, dr in out]))
 
-    def diff(root, want, n):
+    def diff(root, want, n, clean):
         # want: {rel: sha256 hex prefix of length n, or '' for a folder}
-        # answers: d differing content, k file/folder kind differs, m missing, x board only
+        # answers: d differing content, k file/folder kind differs, m missing, x board only,
+        # t stale temp files (removed when clean)
         out, stale, differ, extra = [], [], [], []
         if isdir(root):
-            walk(root, '', out, stale)
+            walk(root, '', out, stale, clean)
         kind = []
         for r, f, dr in out:
             h = want.pop(r, None)
@@ -101,10 +112,11 @@ def _ide49_make():
     def cleanup(root):
         stale = []
         if isdir(root):
-            walk(root, '', [], stale)
+            walk(root, '', [], stale, True)
         print(json.dumps(stale))
 
     def o(p):
+        drop()
         mkdirs(p[:p.rfind('/')])
         state['p'] = p
         state['f'] = open(tmpname(p), 'wb')
@@ -181,7 +193,10 @@ def _ide49_make():
         size = os.stat(t)[6]
         try:
             os.rename(t, p)
-        except OSError:
+        except OSError as e:
+            # FAT will not rename onto an existing file; any other error keeps the old file
+            if e.args[0] != 17 or isdir(p) is None:
+                raise
             os.remove(p)
             os.rename(t, p)
         if isdir(t) is not None:
@@ -207,6 +222,7 @@ def _ide49_make():
         out.write(('%s %d' % (''.join('%02x' % x for x in h.digest()), n)).encode())
 
     def rm(p, recursive):
+        drop()
         d = isdir(p)
         if d is None:
             raise OSError(2, 'no such file or folder: ' + p)

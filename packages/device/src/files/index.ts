@@ -10,5 +10,5 @@ export { DEFAULT_INDEX, mipInstall } from './mip';
 export type { MipOptions, MipReport } from './mip';
 export type { ProgressListener, TransferProgress } from './progress';
 export { syncFiles, syncFolder } from './sync';
-export type { SyncOptions, SyncReport } from './sync';
+export type { KeptFolder, SyncOptions, SyncReport } from './sync';
 export { formatBytes, formatListing, formatSyncReport, ProgressLine } from './report-format';

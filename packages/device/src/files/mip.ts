@@ -86,8 +86,12 @@ class PackageResolver {
       this.packages.push({ name, version: 'url' });
       return;
     }
+    // A URL-like name is a package.json (or a folder holding one) at a ref: its own `@ref`,
+    // else the version asked for (a dependency's), which also applies to its github: files.
+    const [location, ownRef] = isUrlLike(name) ? splitRef(name) : [name, undefined];
+    const ref = ownRef ?? version;
     const jsonUrl = isUrlLike(name)
-      ? resolveUrl(name.replace(/(@[^/]*)?$/, (ref) => `/package.json${ref}`), undefined)
+      ? resolveUrl(location.endsWith('.json') ? location : `${location}/package.json`, undefined, ref)
       : `${this.index}/package/${this.abi}/${name}/${version ?? 'latest'}.json`;
     const description = JSON.parse((await this.download(jsonUrl, `package ${name}${version ? '@' + version : ''}`)).toString('utf8')) as PackageJson;
     this.packages.push({ name, version: description.version ?? version ?? 'latest' });
@@ -98,7 +102,7 @@ class PackageResolver {
       this.files.set(file, data);
     }
     for (const [file, url] of description.urls ?? []) {
-      this.files.set(file, await this.download(resolveUrl(url, jsonUrl), file));
+      this.files.set(file, await this.download(resolveUrl(url, jsonUrl, ref), file));
     }
     for (const [depName, depVersion] of description.deps ?? []) {
       await this.install(depName, depVersion);
@@ -121,11 +125,20 @@ function isUrlLike(name: string): boolean {
   return name.startsWith('github:') || name.startsWith('gitlab:') || name.includes('://');
 }
 
-/** github:org/repo/path@ref → raw URL; relative URLs are resolved against the package JSON's URL. */
-function resolveUrl(url: string, base: string | undefined): string {
+/** `github:org/repo/path@ref` → [`github:org/repo/path`, `ref`]; no `@` after the last '/': no ref. */
+function splitRef(name: string): [string, string | undefined] {
+  const at = name.lastIndexOf('@');
+  return at > name.lastIndexOf('/') ? [name.slice(0, at), name.slice(at + 1)] : [name, undefined];
+}
+
+/**
+ * github:org/repo/path@ref → raw URL (at `defaultRef` when it names no ref, else HEAD);
+ * relative URLs are resolved against the package JSON's URL.
+ */
+function resolveUrl(url: string, base: string | undefined, defaultRef?: string): string {
   const forge = /^(github|gitlab):([^/@]+)\/([^/@]+)(\/[^@]*)?(?:@(.+))?$/.exec(url);
   if (forge) {
-    const [, host, org, repo, filePath = '', ref = 'HEAD'] = forge;
+    const [, host, org, repo, filePath = '', ref = defaultRef ?? 'HEAD'] = forge;
     return host === 'github'
       ? `https://raw.githubusercontent.com/${org}/${repo}/${ref}${filePath}`
       : `https://gitlab.com/${org}/${repo}/-/raw/${ref}${filePath}`;

@@ -14,9 +14,9 @@ export function formatSyncReport(report: SyncReport, verbose = false): string {
     ...report.added.map((p) => `added     ${p}`),
     ...report.updated.map((p) => `updated   ${p}`),
     ...report.deleted.map((p) => `deleted   ${p}`),
-    ...report.kept.map((p) => `kept      ${p} (installed packages: the host folder has no ${p}; remove it with rm -r if you mean to)`),
+    ...report.kept.map((k) => `kept      ${k.path} (${k.why})`),
     ...(verbose ? report.unchanged.map((p) => `unchanged ${p}`) : []),
-    ...report.staleTemporaries.map((p) => `removed stale temporary ${p}`),
+    ...report.staleTemporaries.map((p) => `${report.dryRun ? 'would remove' : 'removed'} stale temporary ${p}`),
   ];
   const counts = `${report.added.length} ${verb}added, ${report.updated.length} ${verb}updated, ${report.deleted.length} ${verb}deleted, ${report.unchanged.length} unchanged`;
   const transfer = report.dryRun ? '' : `; ${formatBytes(report.bytesSent)} sent in ${report.seconds.toFixed(2)} s (${formatBytes(report.bytesPerSecond)}/s)`;

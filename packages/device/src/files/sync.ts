@@ -5,11 +5,21 @@ import { joinBoardPath, normaliseBoardPath } from './locations';
 import type { ProgressListener } from './progress';
 
 /**
- * Where mip installs packages on the usual ports (sys.path's …/lib). A sync with `delete`
- * into a folder above one of them leaves it alone unless LOCAL has that folder too: a
- * project folder mirrored to :/ must not wipe the packages installed on the board.
+ * Board folders a sync with `delete` leaves alone (with all they hold): where mip installs
+ * packages on the usual ports (sys.path's …/lib), unless LOCAL has that folder too (a
+ * project mirrored to :/ must not wipe the installed packages), and the filesystems
+ * mounted at the top of boards whose `/` is only a mount table (pyboard, STM32: /flash,
+ * /sd; /rom on newer firmware).
  */
 const PACKAGE_FOLDERS = ['/lib', '/flash/lib'];
+const MOUNT_POINTS = ['/flash', '/sd', '/rom'];
+
+/** A board folder `delete` left alone, and why. */
+export interface KeptFolder {
+  /** Relative to the sync's board folder, ending with '/'. */
+  path: string;
+  why: string;
+}
 
 export interface SyncOptions {
   /** Remove board files and folders that LOCAL does not have (excluded ones and package folders are kept). */
@@ -26,10 +36,10 @@ export interface SyncReport {
   added: string[];
   updated: string[];
   deleted: string[];
-  /** Package folders (/lib) that `delete` left alone because LOCAL has no such folder. */
-  kept: string[];
+  /** Board-only folders that `delete` left alone: package folders LOCAL lacks, mount points. */
+  kept: KeptFolder[];
   unchanged: string[];
-  /** Temporary files of earlier interrupted transfers that were removed. */
+  /** Temporary files of earlier interrupted transfers that were removed (in a dry run: found). */
   staleTemporaries: string[];
   /** File content bytes written (before encoding). */
   bytesSent: number;
@@ -54,15 +64,14 @@ export async function syncFolder(files: BoardFiles, localRoot: string, boardFold
   const filter = await PathFilter.forFolder(localRoot, options.exclude);
   const host = await readHostTree(localRoot, filter);
   const want = new Map<string, string>([...host.folders.map((f): [string, string] => [f, '']), ...host.files.map((f): [string, string] => [f.path, f.sha256])]);
-  const difference = await files.diff(boardRoot, want);
+  const difference = await files.diff(boardRoot, want, options.dryRun);
 
   const byPath = new Map(host.files.map((f) => [f.path, f]));
   const folders = new Set(host.folders);
   const extraFolders = new Set(difference.extra.filter((e) => e.isDir).map((e) => e.path));
   const changed = [...difference.missing, ...difference.differing, ...difference.wrongKind];
-  const kept = options.delete ? packageFoldersKept(boardRoot, extraFolders) : [];
-  const isKept = (rel: string) => kept.some((folder) => rel === folder || rel.startsWith(folder + '/'));
-  const toDelete = options.delete ? difference.extra.filter((e) => !filter.excludes(e.path, e.isDir) && !isKept(e.path)).map((e) => e.path) : [];
+  const kept = options.delete ? foldersKept(boardRoot, extraFolders) : [];
+  const toDelete = options.delete ? deletions(difference.extra, (e) => filter.excludes(e.path, e.isDir) || kept.some((k) => within(e.path, k.rel))) : [];
   const unchanged = new Set(want.keys());
   changed.forEach((rel) => unchanged.delete(rel));
   const label = (rel: string) => (folders.has(rel) || extraFolders.has(rel) ? rel + '/' : rel);
@@ -71,7 +80,7 @@ export async function syncFolder(files: BoardFiles, localRoot: string, boardFold
     added: sorted(difference.missing.map(label)),
     updated: sorted([...difference.differing, ...difference.wrongKind].map(label)),
     deleted: sorted(toDelete.map(label)),
-    kept: sorted(kept.map(label)),
+    kept: kept.map(({ rel, why }) => ({ path: label(rel), why })).sort((a, b) => (a.path < b.path ? -1 : 1)),
     unchanged: sorted([...unchanged].map(label)),
     staleTemporaries: difference.staleTemporaries,
     bytesSent: 0,
@@ -93,12 +102,32 @@ export async function syncFolder(files: BoardFiles, localRoot: string, boardFold
   return report;
 }
 
-/** The package folders under `boardRoot` that the board has and LOCAL lacks (`boardOnly`), relative to it. */
-function packageFoldersKept(boardRoot: string, boardOnly: Set<string>): string[] {
+/** The protected folders under `boardRoot` that the board has and LOCAL lacks (`boardOnly`), relative to it. */
+function foldersKept(boardRoot: string, boardOnly: Set<string>): Array<{ rel: string; why: string }> {
   const prefix = boardRoot === '/' ? '/' : boardRoot + '/';
-  return PACKAGE_FOLDERS.filter((folder) => folder.startsWith(prefix))
-    .map((folder) => folder.slice(prefix.length))
-    .filter((rel) => boardOnly.has(rel));
+  const under = (folders: string[], why: string) =>
+    folders
+      .filter((folder) => folder.startsWith(prefix))
+      .map((folder) => ({ rel: folder.slice(prefix.length), why }))
+      .filter(({ rel }) => boardOnly.has(rel));
+  return [
+    ...under(MOUNT_POINTS, 'a filesystem mount point'),
+    ...under(PACKAGE_FOLDERS, 'installed packages: the host folder has no such folder; remove it with rm -r if you mean to'),
+  ].filter(({ rel }, i, all) => !all.slice(0, i).some((earlier) => within(rel, earlier.rel)));
+}
+
+function within(rel: string, folder: string): boolean {
+  return rel === folder || rel.startsWith(folder + '/');
+}
+
+/**
+ * The board-only entries to remove: all but those that stay (`stays`). A folder that holds
+ * something that stays is not removed as a whole (the board removes folders with all they
+ * hold); its other contents are, one by one.
+ */
+function deletions(boardOnly: Array<{ path: string; isDir: boolean }>, stays: (entry: { path: string; isDir: boolean }) => boolean): string[] {
+  const staying = boardOnly.filter(stays).map((e) => e.path);
+  return boardOnly.filter((e) => !stays(e) && !(e.isDir && staying.some((rel) => within(rel, e.path)))).map((e) => e.path);
 }
 
 function sorted(paths: string[]): string[] {

@@ -33,6 +33,9 @@ export function buildMipIndex(abi: string): Map<string, string> {
   routes.set('/gh/someone/gadget/v3/package.json', JSON.stringify({ version: '3.0', urls: [['gadget.py', 'github:someone/gadget/src/gadget.py@v3'], ['gadget_data.txt', 'data.txt']] }));
   routes.set('/gh/someone/gadget/v3/src/gadget.py', 'NAME = "gadget"\n');
   routes.set('/gh/someone/gadget/v3/data.txt', 'data\n');
+  // a package named by its .json file, whose github: files name no ref (they follow the package's), with a github: dependency at a ref
+  routes.set('/gh/someone/tool/v2/tool.json', JSON.stringify({ version: '2.0', urls: [['tool.py', 'github:someone/tool/tool.py']], deps: [['github:someone/gadget', 'v3']] }));
+  routes.set('/gh/someone/tool/v2/tool.py', 'TOOL = 2\n');
   pkg('broken', 'latest', '0.1', { hashes: [['broken.py', '00000000']] });
   routes.set('/file/00/00000000', 'not what the hash says\n');
   return routes;

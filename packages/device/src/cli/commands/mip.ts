@@ -9,13 +9,15 @@ export const mipCommand: CliCommand = {
     const { flags, values, positional } = parseFileOptions(args, { flags: ['--mpy', '--py'], values: ['--index', '--target'] });
     if (positional[0] !== 'install' || positional.length < 2) throw new UsageError('usage: mip install PKG[@VERSION]...');
     if (flags.has('--mpy') && flags.has('--py')) throw new UsageError('choose one of --mpy and --py');
+    const index = values.get('--index')?.pop();
+    const target = values.get('--target')?.pop();
     const files = await boardFiles(context);
     for (const spec of positional.slice(1)) {
       const progress = new ProgressLine(context.stderr);
       try {
         const report = await mipInstall(files, spec, {
-          index: values.get('--index')?.pop(),
-          target: values.get('--target')?.pop(),
+          index,
+          target,
           format: flags.has('--mpy') ? 'mpy' : flags.has('--py') ? 'py' : undefined,
           onProgress: progress.update,
         });

@@ -21,13 +21,14 @@ export const mipMagic: KernelMagic = {
     if (positional[0] !== 'install' || positional.length < 2) throw new CellError('UsageError', `Usage: ${usage}`);
     if (flags.has('--mpy') && flags.has('--py')) throw new CellError('UsageError', 'Choose one of --mpy and --py.');
     const target = values.get('--target')?.pop();
+    const index = values.get('--index')?.pop();
     if (target !== undefined && !target.startsWith(':')) throw new CellError('UsageError', `--target is a board folder and starts with ':' (e.g. --target :/lib). Usage: ${usage}`);
     const { formatBytes, mipInstall } = deviceLibrary();
     await withBoardFiles(context, async (files) => {
       for (const spec of positional.slice(1)) {
         const progress = new CellProgress(context, 'installing');
         const report = await mipInstall(files, spec, {
-          index: values.get('--index')?.pop(),
+          index,
           target,
           format: flags.has('--mpy') ? 'mpy' : flags.has('--py') ? 'py' : undefined,
           onProgress: progress.update,

@@ -28,8 +28,8 @@ export function syncReportBundle(report: SyncReport, local: string, remote: stri
     ...report.added.map((path) => [`${verb}added`, path]),
     ...report.updated.map((path) => [`${verb}updated`, path]),
     ...report.deleted.map((path) => [`${verb}deleted`, path]),
-    ...report.kept.map((path) => ['kept (installed packages; the host folder has none; %rm -r to remove)', path]),
-    ...report.staleTemporaries.map((path) => ['removed stale temporary', path]),
+    ...report.kept.map((k) => [`kept (${k.why})`, k.path]),
+    ...report.staleTemporaries.map((path) => [report.dryRun ? 'would remove stale temporary' : 'removed stale temporary', path]),
   ];
   const html = [
     `<table><caption><code>${escapeHtml(local)}</code> → <code>:${escapeHtml(remote)}</code></caption>`,
