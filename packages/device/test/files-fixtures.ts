@@ -58,15 +58,23 @@ export function removeWorkDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Every file under `root` (relative '/'-paths → content), temporaries of transfers included. */
+/**
+ * Every file under `root` (relative '/'-paths → content), temporaries of transfers included.
+ * A board may rename or remove files while this reads (tests sample the flash mid-transfer):
+ * what vanished between listing and reading is left out.
+ */
 export function readTree(root: string): Map<string, Buffer> {
   const tree = new Map<string, Buffer>();
   const visit = (folder: string, rel: string) => {
-    for (const name of readdirSync(folder)) {
+    for (const name of ifPresent(() => readdirSync(folder)) ?? []) {
       const full = path.join(folder, name);
       const relative = rel ? `${rel}/${name}` : name;
-      if (statSync(full).isDirectory()) visit(full, relative);
-      else tree.set(relative, readFileSync(full));
+      const isDir = ifPresent(() => statSync(full).isDirectory());
+      if (isDir) visit(full, relative);
+      else if (isDir === false) {
+        const content = ifPresent(() => readFileSync(full));
+        if (content) tree.set(relative, content);
+      }
     }
   };
   visit(root, '');
@@ -78,4 +86,14 @@ export function everyByteValue(size: number): Buffer {
   const data = Buffer.alloc(size);
   for (let i = 0; i < size; i++) data[i] = i & 0xff;
   return data;
+}
+
+/** `read()`, or undefined when the file went away meanwhile. */
+function ifPresent<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
