@@ -103,4 +103,31 @@ describe('a board on a pty', () => {
     await session.reconnect(url);
     expect(await session.eval('"back"')).toBe('back');
   });
+
+  // TIOCVHANGUP needs CAP_SYS_ADMIN: the suite runs as root (setup and CI do).
+  (process.getuid?.() === 0 ? it : it.skip)('an unplugged USB port (its reads give end of file) is reported at once; the port works again afterwards', async () => {
+    const board = await startBoard({ ptyName: 'hangup' });
+    try {
+      const session = await connect(board.path);
+      expect((await session.exec('print("before")')).stdout).toBe('before\n');
+      const outcome = session.exec('import time\nwhile True:\n    time.sleep(0.05)').then(
+        () => 'finished',
+        (error: unknown) => error,
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      const cpuBefore = process.cpuUsage();
+      const unplugged = Date.now();
+      board.hangUp();
+      expect(await outcome).toBeInstanceOf(TransportGoneError);
+      expect(Date.now() - unplugged).toBeLessThan(2000);
+      await new Promise((r) => setTimeout(r, 500));
+      const cpu = process.cpuUsage(cpuBefore);
+      expect((cpu.user + cpu.system) / 1000).toBeLessThan(400); // no read loop spinning on end of file
+      await session.reconnect(`serial://${board.path}`);
+      expect(await session.eval('"back"')).toBe('back');
+      await session.close();
+    } finally {
+      await board.stop();
+    }
+  });
 });

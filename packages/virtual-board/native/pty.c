@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -61,10 +62,30 @@ static napi_value open_raw_pty(napi_env env, napi_callback_info info) {
     return result;
 }
 
+/*
+ * hangUp(fd): the tty hangs up (TIOCVHANGUP), as when a USB serial device is unplugged:
+ * every file open on it reads end of file from then on; new opens get a working port.
+ * Needs CAP_SYS_ADMIN.
+ */
+static napi_value hang_up(napi_env env, napi_callback_info info) {
+    size_t argc = 1;
+    napi_value argv[1];
+    int fd = -1;
+    napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+    if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok) {
+        napi_throw_type_error(env, NULL, "hangUp(fd) needs a file descriptor");
+        return NULL;
+    }
+    if (ioctl(fd, TIOCVHANGUP, 0) != 0) return throw_errno(env, "hanging up the pty (TIOCVHANGUP, needs root)");
+    return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
     napi_value fn;
     napi_create_function(env, "openRawPty", NAPI_AUTO_LENGTH, open_raw_pty, NULL, &fn);
     napi_set_named_property(env, exports, "openRawPty", fn);
+    napi_create_function(env, "hangUp", NAPI_AUTO_LENGTH, hang_up, NULL, &fn);
+    napi_set_named_property(env, exports, "hangUp", fn);
     return exports;
 }
 

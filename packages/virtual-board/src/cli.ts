@@ -3,7 +3,8 @@
  * virtual-board --pty PATH [--name NAME] [--flash DIR] [--link uart115200|usb-cdc|none]
  *               [--baud N] [--latency-ms MS]
  * Runs a virtual board on a pseudo-terminal reachable at PATH; prints "ready PATH" once
- * the port can be opened; runs until SIGTERM or SIGINT (then removes PATH).
+ * the port can be opened; runs until SIGTERM or SIGINT (then removes PATH). SIGUSR1 hangs
+ * the port up as an unplugged USB device does (its clients read end of file; needs root).
  */
 import { parseArgs } from 'node:util';
 import { defaultFlashDir } from './flash-dir';
@@ -51,6 +52,13 @@ async function main(): Promise<void> {
     port.close();
     void board.stop().then(() => process.exit(0));
   };
+  process.on('SIGUSR1', () => {
+    try {
+      port.hangUp();
+    } catch (error) {
+      console.error(`virtual-board: ${(error as Error).message}`);
+    }
+  });
   process.once('SIGTERM', shutDown);
   process.once('SIGINT', shutDown);
   console.log(`ready ${values.pty}`);

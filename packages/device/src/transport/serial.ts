@@ -107,7 +107,37 @@ export class SerialTransport extends TransportListeners implements Transport {
 function createSerialPort(path: string, baudRate: number): SerialPortStream {
   const { SerialPortStream } = require('@serialport/stream') as typeof import('@serialport/stream');
   const { autoDetect } = require('@serialport/bindings-cpp') as typeof import('@serialport/bindings-cpp');
-  return new SerialPortStream({ binding: autoDetect(), path, baudRate, autoOpen: false, lock: true, hupcl: false });
+  const binding = process.platform === 'win32' ? autoDetect() : endOfFileMeansUnplugged(autoDetect());
+  return new SerialPortStream({ binding, path, baudRate, autoOpen: false, lock: true, hupcl: false });
+}
+
+type Binding = ReturnType<typeof import('@serialport/bindings-cpp').autoDetect>;
+type PortBinding = Awaited<ReturnType<Binding['open']>>;
+
+/**
+ * An unplugged USB serial device is a hung-up tty: reads return 0 bytes (end of file) from
+ * then on. The binding (13.0.0) takes 0 bytes for "nothing yet" and reads again at once,
+ * forever: the port would never close, the board never be reported gone, a core spin.
+ * Here end of file is a disconnect, which closes the port stream ('close', then `gone`).
+ */
+function endOfFileMeansUnplugged(binding: Binding): Binding {
+  const { promisify } = require('node:util') as typeof import('node:util');
+  const { read } = require('node:fs') as typeof import('node:fs');
+  const { unixRead } = require('@serialport/bindings-cpp/dist/unix-read') as typeof import('@serialport/bindings-cpp/dist/unix-read');
+  const readAsync = promisify(read);
+  const readOrEnd = async (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) => {
+    const result = await readAsync(fd, buffer, offset, length, position);
+    if (result.bytesRead === 0) throw Object.assign(new Error('end of file: the device went away'), { code: 'ENXIO' });
+    return result;
+  };
+  return {
+    ...binding,
+    async open(options: Parameters<Binding['open']>[0]) {
+      const port = (await binding.open(options as never)) as PortBinding;
+      port.read = (buffer, offset, length) => unixRead({ binding: port as never, buffer, offset, length, fsReadAsync: readOrEnd as never });
+      return port;
+    },
+  } as Binding;
 }
 
 /** Sets DTR/RTS; ptys have no modem lines and refuse, which is fine for them. */

@@ -42,6 +42,11 @@ export class PtyBoard {
     return new PtyBoard(path, child, () => output);
   }
 
+  /** The port hangs up as an unplugged USB device's does (clients read end of file); the board runs on. Needs root. */
+  hangUp(): void {
+    this.child.kill('SIGUSR1');
+  }
+
   /** Ends the board process (SIGTERM, or SIGKILL for an "unplug") and waits for it. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;

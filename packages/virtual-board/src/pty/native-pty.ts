@@ -42,9 +42,22 @@ export function buildNativePty(): string {
   return ADDON;
 }
 
+interface PtyAddon {
+  openRawPty(): RawPty;
+  hangUp(fd: number): void;
+}
+
+function addon(): PtyAddon {
+  return require(buildNativePty()) as PtyAddon;
+}
+
 export function openRawPty(): RawPty {
-  const addon = require(buildNativePty()) as { openRawPty(): RawPty };
-  return addon.openRawPty();
+  return addon().openRawPty();
+}
+
+/** Hangs the pty up as an unplugged USB serial device does: its clients read end of file (needs root). */
+export function hangUpPty(slaveFd: number): void {
+  addon().hangUp(slaveFd);
 }
 
 if (require.main === module) console.log(buildNativePty());

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import type { VirtualBoard } from '../virtual-board';
-import { openRawPty } from './native-pty';
+import { hangUpPty, openRawPty } from './native-pty';
 
 /** Board output queued for the pty beyond this is dropped (no client is reading). */
 const UNREAD_OUTPUT_LIMIT = 64 * 1024;
@@ -36,6 +36,14 @@ export class PtyPort {
     });
     master.on('error', () => undefined); // EIO cannot happen while we hold the slave; nothing to report otherwise
     return new PtyPort(linkPath, master, pty.slaveFd, unsubscribe);
+  }
+
+  /**
+   * What an unplugged USB serial device does to the programs that had it open: their
+   * reads return end of file from then on. New opens of the port work again (a replug).
+   */
+  hangUp(): void {
+    hangUpPty(this.slaveFd);
   }
 
   close(): void {
