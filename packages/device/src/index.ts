@@ -13,4 +13,4 @@ export * from './files';
 export { VirtualTransport, type VirtualBoardOptions } from './transport/virtual';
 export { createTransport } from './transport/open';
 export { DeviceSession, type DeviceSessionOptions, type DeviceSessionEvents, type BoardIdentity, type BoardInfo } from './session/device-session';
-export { discoverBoards, findBoardByUniqueId, type DiscoveredPort, type DiscoverOptions, type PortState, type FindByUniqueIdOptions } from './discovery/discover';
+export { discoverBoards, findBoardByUniqueId, ProbedPorts, type DiscoveredPort, type DiscoverOptions, type PortState, type FindByUniqueIdOptions } from './discovery/discover';

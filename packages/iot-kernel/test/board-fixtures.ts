@@ -66,8 +66,9 @@ export class PtyBoard {
   ) {}
 
   /** Resolves once the CLI printed `ready PATH`. */
-  static async start(path: string, flashDir: string): Promise<PtyBoard> {
-    const child = spawn(process.execPath, [BOARD_CLI, '--pty', path, '--flash', flashDir, '--link', 'none'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `name` makes another board (its machine.unique_id() follows the name). */
+  static async start(path: string, flashDir: string, name = 'default'): Promise<PtyBoard> {
+    const child = spawn(process.execPath, [BOARD_CLI, '--pty', path, '--flash', flashDir, '--link', 'none', '--name', name], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the virtual board did not print "ready" within 20 s: ${output}`)), 20_000);

@@ -84,4 +84,19 @@ describe('a board on a pty', () => {
     expect(back.stdout).toBe(`reconnected to serial://${port}; variables on the board are gone if it was reset.\nback\n`);
     expect((await kernel.fail('print(state)')).ename).toBe('NameError'); // a new board process: its RAM is new
   });
+
+  test('another board plugged in where the notebook\'s was is not taken for it', async () => {
+    await board.stop('SIGKILL');
+    const strangerFlash = join(kernel.root, 'stranger-flash');
+    mkdirSync(strangerFlash);
+    const stranger = await PtyBoard.start(port, strangerFlash, 'stranger');
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the port is tried again meanwhile
+    const failed = await kernel.fail('print("who is there?")');
+    expect(failed.ename).toBe('BoardGoneError');
+    expect(failed.evalue).toMatch(/is still away/);
+    await stranger.stop();
+    board = await PtyBoard.start(port, flash);
+    const back = await kernel.run('print("mine")');
+    expect(back.stdout).toBe(`reconnected to serial://${port}; variables on the board are gone if it was reset.\nmine\n`);
+  });
 });

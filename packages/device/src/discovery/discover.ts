@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { DeviceRegistry } from '../registry/devices';
 import { DeviceSession, type BoardIdentity } from '../session/device-session';
 import { findPortUsers } from '../transport/port-users';
@@ -55,7 +56,8 @@ export async function discoverBoards(options: DiscoverOptions = {}): Promise<Dis
     } else if (options.interrupt) {
       await identifyInto(entry, options.identifyTimeoutMs ?? 3000);
     }
-    entry.registeredName = registered.find((d) => d.url === url || (d.uniqueId && d.uniqueId === (entry.identity?.uniqueId ?? port.serialNumber?.toLowerCase())))?.name;
+    const uniqueId = entry.identity?.uniqueId ?? (port.serialNumber && hexDigits(port.serialNumber));
+    entry.registeredName = registered.find((d) => d.url === url || (d.uniqueId && uniqueId && hexDigits(d.uniqueId) === hexDigits(uniqueId)))?.name;
     found.push(entry);
   }
   return found;
@@ -69,6 +71,40 @@ export interface FindByUniqueIdOptions {
   /** More paths to search (e.g. a pty the caller knows of). */
   extraPaths?: string[];
   identifyTimeoutMs?: number;
+  /** Kept by a caller that searches again and again: see ProbedPorts. */
+  probed?: ProbedPorts;
+}
+
+/**
+ * What searches found on each port (its unique id; null: no MicroPython answer), so that a
+ * port is probed (which stops the code on it) only once while the same device stays
+ * plugged in there: a device node made anew (a replug) is probed again.
+ */
+export class ProbedPorts {
+  private readonly found = new Map<string, { uniqueId: string | null; device: string }>();
+
+  /** What was found on `path` when the device now there is the one probed then. */
+  get(path: string): string | null | undefined {
+    const entry = this.found.get(path);
+    if (entry && entry.device === deviceOf(path)) return entry.uniqueId;
+    this.found.delete(path);
+    return undefined;
+  }
+
+  has(path: string): boolean {
+    return this.get(path) !== undefined;
+  }
+
+  set(path: string, uniqueId: string | null): void {
+    const device = deviceOf(path);
+    if (device) this.found.set(path, { uniqueId, device });
+  }
+}
+
+/** Which device node `path` is now (a replug makes a new one), or '' when there is none. */
+function deviceOf(path: string): string {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat ? `${stat.dev}:${stat.ino}:${stat.rdev}:${stat.ctimeMs}` : '';
 }
 
 /**
@@ -81,22 +117,27 @@ export interface FindByUniqueIdOptions {
 export async function findBoardByUniqueId(uniqueId: string, options: FindByUniqueIdOptions = {}): Promise<string | undefined> {
   const wanted = uniqueId.toLowerCase();
   const extra = [...registeredSerialPaths(options.registry?.list().map((d) => d.url) ?? []), ...(options.extraPaths ?? [])];
-  const known = new Map<string, string | undefined>(); // path → unique id, probed in this search
+  const probed = options.probed ?? new ProbedPorts();
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
     const ports = listSerialPorts(extra).filter((p) => extra.includes(p.path) || micropythonUsbVendor(p.vid, p.pid) !== undefined);
-    const bySerial = ports.find((p) => p.serialNumber?.toLowerCase() === wanted);
+    const bySerial = ports.find((p) => p.serialNumber !== undefined && hexDigits(p.serialNumber) === hexDigits(wanted));
     if (bySerial) return parseDeviceUrl(bySerial.path).url;
     for (const port of ports) {
-      if (known.has(port.path) || findPortUsers(port.path).some((pid) => pid !== process.pid)) continue;
+      if (probed.has(port.path) || findPortUsers(port.path).some((pid) => pid !== process.pid)) continue;
       const entry: DiscoveredPort = { ...port, url: parseDeviceUrl(port.path).url, state: 'not-identified' };
       await identifyInto(entry, options.identifyTimeoutMs ?? 3000);
-      if (entry.state === 'identified') known.set(port.path, entry.identity?.uniqueId);
+      probed.set(port.path, entry.identity?.uniqueId?.toLowerCase() ?? null);
       if (entry.identity?.uniqueId?.toLowerCase() === wanted) return entry.url;
     }
     if (Date.now() >= deadline) return undefined;
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** A unique id or USB serial number as bare lowercase hex: ESP32 USB-Serial-JTAG reports `AA:BB:…`, unique_id() gives `aabb…`. */
+function hexDigits(text: string): string {
+  return text.replace(/[^0-9a-f]/gi, '').toLowerCase();
 }
 
 async function identifyInto(entry: DiscoveredPort, timeoutMs: number): Promise<void> {

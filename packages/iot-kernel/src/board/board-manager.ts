@@ -1,3 +1,4 @@
+import { CellError } from '../magics/magic';
 import type { DeviceRegistry } from '@ide49/device';
 import type { Logger } from '../log';
 import { describeBoard, openBoard, resolveTarget, type BoardTarget } from './connect';
@@ -43,7 +44,7 @@ export class BoardManager {
     const current = this.current;
     const session = current?.name === url ? current : await openBoard(url, this.registry, this.log);
     await this.connection.attach(session);
-    if (options.remember) this.remembered.set(this.notebook, { target: target.baud === undefined ? target.target : url, url });
+    if (options.remember) this.remembered.set(this.notebook, { target: target.baud === undefined ? target.target : url, url, uniqueId: session.identity.uniqueId });
     return `Connected to ${describeBoard(session, target.target)}`;
   }
 
@@ -76,7 +77,13 @@ export class BoardManager {
       // Loading the device library and opening the port take a while: the requests already
       // waiting (the client's first kernel_info_request) are answered first.
       await new Promise((resolve) => setImmediate(resolve));
-      const session = await openBoard(resolveTarget({ target: last.target }, this.registry), this.registry, this.log);
+      const url = resolveTarget({ target: last.target }, this.registry);
+      const session = await openBoard(url, this.registry, this.log);
+      if (last.uniqueId && session.identity.uniqueId && session.identity.uniqueId !== last.uniqueId) {
+        // another board sits at that port now (boards replugged in another order, say)
+        await session.close();
+        throw new CellError('ConnectionError', `${url} holds another board now (uid ${session.identity.uniqueId}, this notebook's was ${last.uniqueId}); %connect picks one`);
+      }
       await this.connection.attach(session);
       this.log.info(`reconnected ${describeBoard(session, last.target)}`);
     })();

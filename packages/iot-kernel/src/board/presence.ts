@@ -1,4 +1,4 @@
-import type { BoardIdentity, DeviceRegistry, DeviceSession } from '@ide49/device';
+import type { BoardIdentity, DeviceRegistry, DeviceSession, ProbedPorts } from '@ide49/device';
 import type { Logger } from '../log';
 import { CellError, type CellContext } from '../magics/magic';
 import { deviceLibrary } from './device-library';
@@ -81,30 +81,46 @@ export class BoardPresence {
     this.lost = { error, back: this.waitForReturn(this.device.url) };
   }
 
+  /**
+   * Reopens the board's URL every RETRY_EVERY_MS, and now and then looks for its unique id
+   * on other ports. `probed` remembers what sits on each port (another board, or no answer),
+   * so no port is opened again, and no other board interrupted again, while it stays plugged in.
+   */
   private async waitForReturn(url: string): Promise<void> {
+    const probed = new (deviceLibrary().ProbedPorts)();
     for (let attempt = 1; !this.closed; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS));
       if (this.closed) return;
-      const candidate = attempt % SEARCH_BY_UNIQUE_ID_EVERY === 0 ? await this.searchByUniqueId(url) : url;
-      if (await this.reopen(candidate, url)) return;
+      const candidate = attempt % SEARCH_BY_UNIQUE_ID_EVERY === 0 ? await this.searchByUniqueId(url, probed) : url;
+      const path = serialPath(candidate);
+      if (path !== undefined && probed.has(path)) continue; // another board still sits there
+      if (await this.reopen(candidate, url, probed)) return;
     }
   }
 
-  private async searchByUniqueId(url: string): Promise<string> {
+  private async searchByUniqueId(url: string, probed: ProbedPorts): Promise<string> {
     const uniqueId = this.identity().uniqueId;
     if (!uniqueId) return url;
-    const address = deviceLibrary().parseDeviceUrl(url);
-    const extraPaths = address.kind === 'serial' ? [address.path] : [];
-    return (await deviceLibrary().findBoardByUniqueId(uniqueId, { timeoutMs: 0, registry: this.registry, extraPaths }).catch(() => undefined)) ?? url;
+    const extraPaths = [serialPath(url)].filter((path): path is string => path !== undefined);
+    return (await deviceLibrary().findBoardByUniqueId(uniqueId, { timeoutMs: 0, registry: this.registry, extraPaths, probed }).catch(() => undefined)) ?? url;
   }
 
-  private async reopen(url: string, previousUrl: string): Promise<boolean> {
+  private async reopen(url: string, previousUrl: string, probed: ProbedPorts): Promise<boolean> {
     let identity: BoardIdentity;
     try {
       await this.device.reconnect(url);
       identity = await this.device.identify();
     } catch (error) {
       this.log.debug(`board ${url} not back yet: ${(error as Error).message}`);
+      return false;
+    }
+    const expected = this.identity().uniqueId;
+    if (expected && identity.uniqueId && identity.uniqueId !== expected) {
+      // another board took the port (replugged in another order, say): not ours
+      this.log.info(`${url} now holds another board (uid ${identity.uniqueId}, looking for ${expected})`);
+      const path = serialPath(url);
+      if (path !== undefined) probed.set(path, identity.uniqueId);
+      await this.device.close().catch(() => undefined);
       return false;
     }
     if (this.closed) {
@@ -118,6 +134,12 @@ export class BoardPresence {
     this.log.info(`board reconnected at ${url}`);
     return true;
   }
+}
+
+/** The device path of a serial URL; undefined for other kinds (virtual boards). */
+function serialPath(url: string): string | undefined {
+  const address = deviceLibrary().parseDeviceUrl(url);
+  return address.kind === 'serial' ? address.path : undefined;
 }
 
 /** Resolves when `promise` settles, `ms` pass or `signal` aborts, whichever comes first. */

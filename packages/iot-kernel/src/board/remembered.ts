@@ -1,10 +1,12 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** What is remembered of a notebook's last board: what the user typed after %connect (a name or URL). */
+/** What is remembered of a notebook's last board: what the user typed after %connect (a name or URL), and which board it was. */
 export interface RememberedBoard {
   target: string;
   url: string;
+  /** machine.unique_id() in hex: a different board found at the URL later is not reconnected. */
+  uniqueId?: string;
 }
 
 /**
