@@ -23,6 +23,8 @@ test.each([
   ['web -u', /-u needs a value/],
   ['web -e NOVALUE', /KEY=VAL/],
   ['web --timeout 0', /greater than 0/],
+  ['web --timeout 3000000', /at most 2147483/],
+  ['web --timeout Infinity', /at most 2147483/],
   ['"web', /unclosed "/],
   ['../etc', /not a service name/],
   ['web;rm', /not a service name/],

@@ -121,6 +121,14 @@ test('the cell reaches the shell untouched: quotes, $, backslashes, heredocs', a
   expect(cell.text('stderr')).toBe('');
 });
 
+test('commands that read stdin get none: the rest of the cell still runs', async () => {
+  const filler = Array.from({ length: 400 }, (_, i) => `: line ${i} of filler to make the script longer than a pipe read`).join('\n');
+  const body = ['head -c 10', 'read x || echo "read got end of input"', filler, 'cat', 'echo "last line ran"'].join('\n');
+  const cell = await runCell('web', body);
+  expect(cell.text('stdout')).toBe('read got end of input\nlast line ran\n');
+  expect(cell.text('stderr')).toBe('');
+});
+
 test('bytes that are not UTF-8 are replaced; UTF-8 split across writes is joined', async () => {
   const cell = await runCell('web', `printf '\\377\\376ok\\n'; printf '\\303'; sleep 0.2; printf '\\251\\n'`);
   expect(cell.text('stdout')).toBe('\uFFFD\uFFFDok\né\n');
@@ -135,8 +143,8 @@ test('1 MB of output arrives whole', async () => {
 });
 
 test('options: -u, -w, -e and -s reach the exec', async () => {
-  const cell = await runCell('web -u 1000:1000 -w /etc -e GREETING="hello there" -s ash', 'id -u; pwd; echo "$GREETING"; echo $0');
-  expect(cell.text('stdout')).toBe('1000\n/etc\nhello there\nash\n');
+  const cell = await runCell('web -u 1000:1000 -w /etc -e GREETING="hello there" -s ash', 'id -u; pwd; echo "$GREETING"; tr "\\0" " " < /proc/$$/cmdline; echo');
+  expect(cell.text('stdout')).toBe('1000\n/etc\nhello there\nash /dev/fd/3 \n');
 });
 
 test('~/.init_NAME.sh of the target is sourced first', async () => {

@@ -68,7 +68,10 @@ def test_a_notebook_reopened_gets_its_last_board_back(tmp_path):
     first = execute(tmp_path, "remember-connect")
     assert stdout(first[0]).startswith("Connected to virtual://kept: ")
     remembered = json.loads((tmp_path / "jupyter-config/ide49/last-boards.json").read_text())
-    assert remembered == {str(tmp_path / "work"): {"target": "virtual://kept", "url": "virtual://kept"}}
+    entry = remembered[str(tmp_path / "work")]
+    assert list(remembered) == [str(tmp_path / "work")]
+    assert (entry["target"], entry["url"]) == ("virtual://kept", "virtual://kept")
+    assert re.fullmatch(r"[0-9a-f]{16}", entry["uniqueId"])  # a different board at that URL later is not taken for it
     reopened = execute(tmp_path, "remember-reopen")
     assert stdout(reopened[0]) == "webassembly None\n"  # the board is back; a new kernel process started it afresh
     assert re.search(r"board +virtual://kept", display(reopened[1])["text/plain"])

@@ -71,7 +71,8 @@ function readOrEmpty(file: string): string {
 
 /** The running container of service NAME (by service label, else by container name). */
 export function findService(stack: Stack, name: string): ContainerInfo {
-  const byLabel = stack.containers.filter((c) => serviceNameOf(c) === name);
+  // `docker compose run` containers (one-off) are not the service
+  const byLabel = stack.containers.filter((c) => serviceNameOf(c) === name && c.Labels?.['com.docker.compose.oneoff'] !== 'True');
   const candidates = byLabel.length > 0 ? byLabel : stack.containers.filter((c) => containerNameOf(c) === name);
   if (candidates.length === 0) {
     throw new ServiceError('UnknownServiceError', `no service named "${name}"; known services: ${knownServices(stack).join(', ') || '(none)'}`, ['%services lists them.']);
@@ -96,7 +97,10 @@ function pickRunning(stack: Stack, candidates: ContainerInfo[], what: string): C
   if (running.length === 1) return running[0];
   if (running.length > 1) {
     const where = running.map((c) => `${containerNameOf(c)} (project ${projectOf(c) ?? 'none'})`).join(', ');
-    const hint = stack.project ? [] : ['Set IDE49_COMPOSE_PROJECT in the kernel environment to choose a stack.'];
+    const hint = [
+      `Name one container instead, e.g. %%service ${containerNameOf(running[0])}.`,
+      ...(stack.project ? [] : ['Or set IDE49_COMPOSE_PROJECT in the kernel environment to choose a stack.']),
+    ];
     throw new ServiceError('AmbiguousServiceError', `${what} has several running containers: ${where}`, hint);
   }
   const states = candidates.map((c) => `${containerNameOf(c)} is ${c.State}`).join(', ');

@@ -13,9 +13,9 @@ export interface ShellTarget {
 }
 
 export interface ShellRun {
-  /** The shell, started as `SHELL -s`: it reads the script from standard input. */
+  /** The shell, started as `SHELL /dev/fd/3`: it reads the script from there. */
   readonly shell: string;
-  /** Fed to the shell's standard input as it is (no quoting anywhere), then stdin is closed. */
+  /** Fed to the shell as it is (no quoting anywhere); the commands' own stdin is /dev/null. */
   readonly script: string;
   readonly timeoutSeconds?: number;
   /** Aborting it ends the shell and every process of its process group. */
@@ -27,10 +27,12 @@ export type ShellOutcome = { readonly kind: 'exited'; readonly exitCode: number 
 
 /**
  * `sh` prints its PID, which is the exec's process group (the engine starts every exec
- * as a session and group leader), then becomes PREFIX SHELL -s. Knowing the group,
- * a stop can kill everything the script started, not only the shell.
+ * as a session and group leader), then becomes PREFIX SHELL /dev/fd/3. Knowing the
+ * group, a stop can kill everything the script started, not only the shell. The script
+ * (the exec's stdin) moves to fd 3 and the commands get /dev/null as stdin: a command that
+ * reads stdin (`read`, `head`, a prompt) cannot eat the rest of the script.
  */
-const GROUP_REPORTING_WRAPPER = 'echo "$$"; exec "$@"';
+const GROUP_REPORTING_WRAPPER = 'echo "$$"; exec 3<&0 </dev/null; exec "$@" /dev/fd/3';
 
 /** TERM to the group, up to 1 s for it to go, then KILL. `kill -SIG -PGID` works in busybox, dash and bash. */
 const KILL_GROUP_SCRIPT = 'kill -TERM -"$1" 2>/dev/null || exit 0; i=0; while [ $i -lt 10 ] && kill -0 -"$1" 2>/dev/null; do sleep 0.1; i=$((i+1)); done; kill -KILL -"$1" 2>/dev/null; exit 0';
@@ -42,7 +44,7 @@ export async function runShell(engine: Engine, target: ShellTarget, run: ShellRu
   const container = engine.docker.getContainer(target.containerId);
   const exec = await callEngine(engine, () =>
     container.exec({
-      Cmd: ['sh', '-c', GROUP_REPORTING_WRAPPER, 'ide49-service', ...target.prefix, run.shell, '-s'],
+      Cmd: ['sh', '-c', GROUP_REPORTING_WRAPPER, 'ide49-service', ...target.prefix, run.shell],
       AttachStdin: true,
       AttachStdout: true,
       AttachStderr: true,
@@ -52,6 +54,7 @@ export async function runShell(engine: Engine, target: ShellTarget, run: ShellRu
       Env: [...target.env],
     }),
   );
+  if (run.signal.aborted) return { kind: 'stopped' }; // nothing started yet
   const stream = (await callEngine(engine, () => exec.start({ hijack: true, stdin: true }))) as Duplex;
   const group = new GroupReporter(run.onText);
   const ended = streamEnded(stream, group);

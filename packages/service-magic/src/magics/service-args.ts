@@ -1,5 +1,8 @@
 import { ServiceError } from '../service-error';
 
+/** About 24.8 days: the longest delay a Node timer takes. */
+const MAX_TIMEOUT_SECONDS = 2_147_483;
+
 export const SERVICE_USAGE = '%%service NAME|host [-u USER] [-s SHELL] [-w DIR] [-e KEY=VAL]... [--timeout SECONDS]';
 
 export interface ServiceArgs {
@@ -45,7 +48,8 @@ export function parseServiceArgs(line: string): ServiceArgs {
       }
       case '--timeout': {
         const seconds = Number(value());
-        if (!(seconds > 0)) usageError('--timeout takes a number of seconds greater than 0');
+        // Node's timers hold at most 2^31-1 ms: a longer one would fire at once
+        if (!(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) usageError(`--timeout takes a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SECONDS}`);
         parsed.timeoutSeconds = seconds;
         break;
       }

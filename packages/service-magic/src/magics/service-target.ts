@@ -52,7 +52,8 @@ function nsenterCredentials(user: string | undefined): string[] {
   return ['-S', ids[1], '-G', ids[2] ?? ids[1]];
 }
 
-type ProbeResult = { ok: true } | { ok: false; reason: string };
+/** `definite`: nsenter was refused (permissions), which stays so while the container lives. */
+type ProbeResult = { ok: true } | { ok: false; reason: string; definite: boolean };
 /** Per helper container and PID: whether nsenter is allowed does not change while the container lives. */
 const probes = new Map<string, Promise<ProbeResult>>();
 
@@ -62,7 +63,8 @@ function nsenterProbe(engine: Engine, helperId: string, hostPid: string): Promis
   if (!probe) {
     probe = probeNsenter(engine, helperId, hostPid);
     probes.set(key, probe);
-    probe.catch(() => probes.delete(key));
+    // only a definite answer is kept: a slow first probe or a passing failure is asked again next time
+    probe.then((result) => !result.ok && !result.definite && probes.delete(key), () => probes.delete(key));
   }
   return probe;
 }
@@ -75,5 +77,6 @@ async function probeNsenter(engine: Engine, helperId: string, hostPid: string): 
     { shell: 'sh', script: 'exit 0\n', signal: new AbortController().signal, timeoutSeconds: 10, onText: (stream, text) => (stderr += stream === 'stderr' ? text : '') },
   );
   if (outcome.kind === 'exited' && outcome.exitCode === 0) return { ok: true };
-  return { ok: false, reason: stderr.trim().split('\n')[0] || `nsenter ${outcome.kind === 'exited' ? `exit code ${outcome.exitCode}` : 'timed out'}` };
+  const reason = stderr.trim().split('\n')[0] || `nsenter ${outcome.kind === 'exited' ? `exit code ${outcome.exitCode}` : 'timed out'}`;
+  return { ok: false, reason, definite: /Operation not permitted|Permission denied/i.test(stderr) };
 }
