@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { micropythonUsbVendor } from '../src/discovery/usb-ids';
@@ -64,5 +64,16 @@ describe('DeviceRegistry', () => {
     expect(again.unregister('pico')).toBe(true);
     expect(again.unregister('pico')).toBe(false);
     expect(again.list().map((d) => d.name)).toEqual(['sim']);
+  });
+
+  it('a broken file names itself; URLs work without it; entries edited into nonsense are skipped', () => {
+    const path = join(dir, 'devices.json');
+    writeFileSync(path, '{"version": 1, "devices": [');
+    const broken = new DeviceRegistry(path);
+    expect(() => broken.list()).toThrow(new RegExp(`the device registry ${path} is not valid JSON.*delete it and register the boards again`));
+    expect(broken.resolve('serial:///dev/ttyACM0')).toBe('serial:///dev/ttyACM0');
+    expect(broken.resolve('/dev/ttyUSB0')).toBe('serial:///dev/ttyUSB0');
+    writeFileSync(path, JSON.stringify({ version: 1, devices: [{ name: 'odd', url: 'carrier-pigeon://x' }, { name: 'ok', url: 'virtual://ok' }, { url: 'virtual://nameless' }] }));
+    expect(new DeviceRegistry(path).list()).toEqual([{ name: 'ok', url: 'virtual://ok' }]);
   });
 });

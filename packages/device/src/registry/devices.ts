@@ -33,9 +33,15 @@ export class DeviceRegistry {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const parsed = JSON.parse(text) as Partial<RegistryFile>;
+    let parsed: Partial<RegistryFile>;
+    try {
+      parsed = JSON.parse(text) as Partial<RegistryFile>;
+    } catch (error) {
+      throw new Error(`the device registry ${this.path} is not valid JSON (${(error as Error).message}); fix it, or delete it and register the boards again`);
+    }
     if (!Array.isArray(parsed.devices)) throw new Error(`${this.path} is not a device registry (no "devices" list); fix or delete it`);
-    return parsed.devices;
+    // an entry edited by hand into something unusable is left out, not fatal for every command
+    return parsed.devices.filter((d) => typeof d?.name === 'string' && typeof d.url === 'string' && isUsableUrl(d.url));
   }
 
   get(name: string): RegisteredDevice | undefined {
@@ -63,9 +69,10 @@ export class DeviceRegistry {
    * registration: `virtual://NAME` always resolves.
    */
   resolve(nameOrUrl: string): string {
+    // a URL needs no registry (which may be unreadable): names never contain '/' or ':'
+    if (nameOrUrl.includes('://') || nameOrUrl.startsWith('/')) return parseDeviceUrl(nameOrUrl).url;
     const registered = this.get(nameOrUrl);
     if (registered) return registered.url;
-    if (nameOrUrl.includes('://') || nameOrUrl.startsWith('/')) return parseDeviceUrl(nameOrUrl).url;
     const names = this.list().map((d) => d.name);
     throw new Error(
       `unknown device ${JSON.stringify(nameOrUrl)}: ` +
@@ -80,5 +87,14 @@ export class DeviceRegistry {
     const temporary = `${this.path}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(file, null, 2) + '\n');
     renameSync(temporary, this.path);
+  }
+}
+
+function isUsableUrl(url: string): boolean {
+  try {
+    parseDeviceUrl(url);
+    return true;
+  } catch {
+    return false;
   }
 }
