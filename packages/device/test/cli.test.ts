@@ -62,8 +62,8 @@ describe('iot-device', () => {
     await cli(['unregister', 'probe']);
   });
 
-  it('repl passes keys through until Ctrl-]', async () => {
-    const child = spawn(process.execPath, [CLI, '-d', board.path, 'repl'], { env: { ...process.env, JUPYTER_CONFIG_DIR: join(tmp.path, 'jupyter') } });
+  it.each([[[]], [['-i']]])('repl %j passes keys through until Ctrl-]', async (flags: string[]) => {
+    const child = spawn(process.execPath, [CLI, '-d', board.path, 'repl', ...flags], { env: { ...process.env, JUPYTER_CONFIG_DIR: join(tmp.path, 'jupyter') } });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     let terminal = '';
     const waiting = new Set<() => void>();

@@ -1,16 +1,17 @@
-import { UsageError, type CliCommand } from '../command';
+import { parseFlags, UsageError, type CliCommand } from '../command';
 
 const CTRL_RIGHT_BRACKET = 0x1d;
 
 export const replCommand: CliCommand = {
-  usage: '',
-  summary: "the board's interactive REPL in this terminal (Ctrl-] leaves)",
+  usage: '[-i]',
+  summary: "the board's terminal in this one (Ctrl-] leaves); what runs on it keeps running (a serial monitor) unless -i stops it for the >>> prompt",
   async run(args, context) {
-    if (args.length > 0) throw new UsageError('repl takes no arguments');
+    const { flags, positional } = parseFlags(args, ['-i']);
+    if (positional.length > 0) throw new UsageError('repl takes only -i');
     const session = await context.connect();
-    await session.repl.enterFriendly();
-    context.stderr.write(`connected to ${session.url}; Ctrl-] to leave\n`);
-    context.stdout.write('>>> ');
+    if (flags.has('-i')) await session.repl.enterFriendly();
+    context.stderr.write(`connected to ${session.url}; Ctrl-] to leave, Ctrl-C stops the board's program, Enter shows its prompt\n`);
+    if (flags.has('-i')) context.stdout.write('>>> ');
     const stdin = context.stdin;
     return new Promise<number>((resolve) => {
       const stopPassthrough = session.repl.passthrough((chunk) => context.stdout.write(chunk));
