@@ -42,7 +42,7 @@ describe('a board on a pty', () => {
     const board = await startBoard({ ptyName: 'plain' });
     const session = await connect(`serial://${board.path}`);
     expect((await session.exec('print("über", 6 * 7)')).stdout).toBe('über 42\n');
-    await expect(DeviceSession.connect(board.path)).rejects.toThrow(/port busy: .* used by PID \d+|port busy/);
+    await expect(DeviceSession.connect(board.path)).rejects.toThrow(/^port busy: \S+ is used by PID \d+ \(this process\); close that program/);
   });
 
   it('hard resets a serial board with machine.reset() and collects its boot output', async () => {

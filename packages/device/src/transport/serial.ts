@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { SerialPortStream } from '@serialport/stream';
 import { TransportListeners } from './listeners';
 import { findPortUsers } from './port-users';
@@ -12,10 +13,19 @@ export class PortBusyError extends Error {
   ) {
     super(
       pids.length > 0
-        ? `port busy: ${path} is used by PID ${pids.map((pid) => (pid === process.pid ? `${pid} (this process)` : pid)).join(', ')}; close that program (or its notebook kernel) and try again`
+        ? `port busy: ${path} is used by PID ${pids.map((pid) => `${pid} (${pid === process.pid ? 'this process' : programName(pid)})`).join(', ')}; close that program (or its notebook kernel) and try again`
         : `port busy: ${path} is locked by another program; close it and try again`,
     );
     this.name = 'PortBusyError';
+  }
+}
+
+/** A process's program name (/proc/PID/comm), or '?' when it cannot be read. */
+function programName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
   }
 }
 
@@ -48,6 +58,10 @@ export class SerialTransport extends TransportListeners implements Transport {
 
   async open(): Promise<void> {
     if (this.baud === 1200) throw new Error('refusing to open at 1200 baud: it sends many USB boards to their bootloader');
+    // The lock only keeps out programs that lock too; a terminal (screen, minicom without
+    // locking) or ModemManager would read half of what the board says.
+    const others = findPortUsers(this.path).filter((pid) => pid !== process.pid);
+    if (others.length > 0) throw new PortBusyError(this.path, others);
     const port = createSerialPort(this.path, this.baud);
     await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve()))).catch((error: Error) => {
       throw this.explainOpenError(error);
@@ -89,7 +103,7 @@ export class SerialTransport extends TransportListeners implements Transport {
   }
 
   private explainOpenError(error: Error): Error {
-    if (/lock|Resource temporarily unavailable|EBUSY/i.test(error.message)) return new PortBusyError(this.path, findPortUsers(this.path));
+    if (/lock|Resource temporarily unavailable|busy/i.test(error.message)) return new PortBusyError(this.path, findPortUsers(this.path));
     if (/ENOENT|No such file/i.test(error.message)) return new Error(`no such port: ${this.path} (is the board plugged in? \`iot-device devices\` lists the ports)`);
     if (/EACCES|Permission denied/i.test(error.message)) {
       return new Error(`permission denied opening ${this.path}: add your user to the group that owns it (usually \`dialout\`) and log in again`);
