@@ -80,9 +80,17 @@ export class SerialTransport extends TransportListeners implements Transport {
     const port = this.port;
     if (!port?.isOpen) throw new TransportGoneError(this.url, `${this.path} is not open`);
     await new Promise<void>((resolve, reject) => {
+      // a port closed meanwhile (unplug, close()) never drains: that ends the write too
+      const onClose = () => reject(new TransportGoneError(this.url, `${this.path} closed while writing`));
+      port.once('close', onClose);
+      const settle = (error: Error | null | undefined) => {
+        port.off('close', onClose);
+        if (error) reject(new TransportGoneError(this.url, `writing to ${this.path} failed: ${error.message}`));
+        else resolve();
+      };
       port.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (error) => {
-        if (error) return reject(new TransportGoneError(this.url, `writing to ${this.path} failed: ${error.message}`));
-        port.drain((drainError) => (drainError ? reject(new TransportGoneError(this.url, `writing to ${this.path} failed: ${drainError.message}`)) : resolve()));
+        if (error) return settle(error);
+        port.drain(settle);
       });
     });
   }

@@ -23,7 +23,16 @@ export interface ShellRun {
   readonly onText: (stream: 'stdout' | 'stderr', text: string) => void;
 }
 
-export type ShellOutcome = { readonly kind: 'exited'; readonly exitCode: number } | { readonly kind: 'stopped' } | { readonly kind: 'timedOut' };
+/**
+ * How the shell ended. `killed`: whether its process group was killed (false when the stop
+ * came before the shell reported its group: its processes may still run). `lost`: the
+ * engine's stream ended while the command still ran (a proxy's timeout, a daemon restart).
+ */
+export type ShellOutcome =
+  | { readonly kind: 'exited'; readonly exitCode: number }
+  | { readonly kind: 'stopped'; readonly killed: boolean }
+  | { readonly kind: 'timedOut'; readonly killed: boolean }
+  | { readonly kind: 'lost' };
 
 /**
  * `sh` prints its PID, which is the exec's process group (the engine starts every exec
@@ -54,7 +63,7 @@ export async function runShell(engine: Engine, target: ShellTarget, run: ShellRu
       Env: [...target.env],
     }),
   );
-  if (run.signal.aborted) return { kind: 'stopped' }; // nothing started yet
+  if (run.signal.aborted) return { kind: 'stopped', killed: true }; // nothing started yet
   const stream = (await callEngine(engine, () => exec.start({ hijack: true, stdin: true }))) as Duplex;
   const group = new GroupReporter(run.onText);
   const ended = streamEnded(stream, group);
@@ -64,12 +73,15 @@ export async function runShell(engine: Engine, target: ShellTarget, run: ShellRu
   const stop = stopRequest(run);
   const stopReason = await Promise.race([ended.then(() => undefined), stop.reason]);
   stop.cancel();
-  if (!stopReason) return { kind: 'exited', exitCode: await exitCodeOf(exec) };
+  if (!stopReason) {
+    const exitCode = await callEngine(engine, () => exitCodeOf(exec));
+    return exitCode === undefined ? { kind: 'lost' } : { kind: 'exited', exitCode };
+  }
   const pgid = await Promise.race([group.pgid, delay(STOP_DEADLINE_MS / 2).then(() => undefined)]);
-  const killed = pgid ? killGroup(container, pgid).catch(() => undefined) : Promise.resolve();
+  const killed = pgid ? killGroup(container, pgid).then(() => true, () => false) : Promise.resolve(false);
   await Promise.race([Promise.all([ended, killed]), delay(STOP_DEADLINE_MS)]);
   stream.destroy();
-  return { kind: stopReason };
+  return { kind: stopReason, killed: await Promise.race([killed, delay(0).then(() => false)]) };
 }
 
 /** Takes the wrapper's first stdout line (the process group) out of the output. */
@@ -133,11 +145,13 @@ function stopRequest(run: ShellRun): { reason: Promise<'stopped' | 'timedOut'>; 
   };
 }
 
-async function exitCodeOf(exec: Docker.Exec): Promise<number> {
+/** The exit code; undefined when the command still runs a second after its stream ended. */
+async function exitCodeOf(exec: Docker.Exec): Promise<number | undefined> {
   for (let attempt = 0; ; attempt++) {
     const info = await exec.inspect();
     // The stream can end a moment before the engine records the exit.
-    if (!info.Running || attempt >= 50) return info.ExitCode ?? -1;
+    if (!info.Running) return info.ExitCode ?? -1;
+    if (attempt >= 50) return undefined;
     await delay(20);
   }
 }

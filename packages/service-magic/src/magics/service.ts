@@ -26,9 +26,15 @@ export const serviceMagic: ServiceMagic = {
       signal: context.signal,
       onText: (stream, text) => (stream === 'stdout' ? context.stdout(text) : context.stderr(text)),
     });
-    if (outcome.kind === 'stopped') throw new ServiceError('KeyboardInterrupt', `stopped: the cell's processes in ${where(parsed)} were killed`);
+    const fate = (killed: boolean) => (killed ? `the cell's processes in ${where(parsed)} were killed` : `the cell's processes in ${where(parsed)} may still run (the shell had not started yet)`);
+    if (outcome.kind === 'lost') {
+      throw new ServiceError('ServiceConnectionError', `the connection to the container engine ended while the command still ran in ${where(parsed)}`, [
+        'It may still be running there; a proxy in front of the engine may time out long connections.',
+      ]);
+    }
+    if (outcome.kind === 'stopped') throw new ServiceError('KeyboardInterrupt', `stopped: ${fate(outcome.killed)}`);
     if (outcome.kind === 'timedOut') {
-      throw new ServiceError('ServiceTimeoutError', `timed out after ${parsed.timeoutSeconds} s: the cell's processes in ${where(parsed)} were killed`);
+      throw new ServiceError('ServiceTimeoutError', `timed out after ${parsed.timeoutSeconds} s: ${fate(outcome.killed)}`);
     }
     if (outcome.exitCode !== 0) throw new ServiceError('ServiceExitError', `exit code ${outcome.exitCode}`, [`The script in ${where(parsed)} exited with code ${outcome.exitCode}.`]);
   },
