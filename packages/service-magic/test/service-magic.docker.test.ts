@@ -275,6 +275,10 @@ test('%services shows the stack as text and HTML: state, health, ports', async (
 test("the kernel's own container is found from /proc/self/mountinfo", async () => {
   const mountinfo = await execIn(stack.ids.web, 'cat /proc/self/mountinfo');
   expect(containerIdFromMountinfo(mountinfo)).toBe(stack.ids.web);
+  // a shared IPC namespace lists another container's /dev/shm first: the hostname line decides
+  const other = 'a'.repeat(64);
+  const sharedIpc = `1 2 0:50 /var/lib/docker/containers/${other}/mounts/shm /dev/shm rw - tmpfs shm rw\n${mountinfo}`;
+  expect(containerIdFromMountinfo(sharedIpc)).toBe(stack.ids.web);
 });
 
 test('outside a container and without IDE49_COMPOSE_PROJECT, every container is reachable', async () => {

@@ -58,7 +58,10 @@ async function ownProject(engine: Engine, env: NodeJS.ProcessEnv): Promise<Stack
 
 /** The engine bind-mounts /etc/hostname etc. from its containers/<id>/ folder into every container. */
 export function containerIdFromMountinfo(mountinfo: string): string | undefined {
-  return /\/containers\/([0-9a-f]{64})\//.exec(mountinfo)?.[1];
+  // the engine bind-mounts the container's own hostname file; other lines may name other
+  // containers (a shared IPC namespace brings their /dev/shm)
+  const hostnameLine = mountinfo.split('\n').find((line) => line.split(' ')[4] === '/etc/hostname');
+  return /\/containers\/([0-9a-f]{64})\//.exec(hostnameLine ?? '')?.[1];
 }
 
 function readOrEmpty(file: string): string {
