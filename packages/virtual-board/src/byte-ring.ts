@@ -100,6 +100,11 @@ export class ByteRing {
     if (result.async) await result.value;
   }
 
+  /** Ends a whenData wait at once (its reader has something else to look at). */
+  wake(): void {
+    Atomics.notify(this.header, WRITE);
+  }
+
   /** Main-thread side: resolves when space may be available. */
   async whenSpace(timeoutMs = 1000): Promise<void> {
     const seen = this.readIndex;

@@ -39,6 +39,8 @@ interface BoardCpu {
   activity: Int32Array;
   /** The oldest Ctrl-C delivered and not yet taken by the board, and since when it is ignored. */
   pendingInterrupt?: { position: number; since: number; heartbeat: number };
+  /** machine.reset(): what the board printed before it goes out before the next boot's output. */
+  flushBeforeReset?: boolean;
 }
 
 interface PowerOn {
@@ -63,6 +65,8 @@ export class VirtualBoard {
   private cpuArrived = deferred();
   /** Resets run one after another (a watchdog reset may meet a machine.reset()). */
   private lifecycle: Promise<void> = Promise.resolve();
+  /** The output pumps of successive CPUs, one after the other. */
+  private outputPumps: Promise<void> = Promise.resolve();
   private resetCause: ResetCause = 'power-on';
   private watchdog: NodeJS.Timeout | undefined;
   private timeOffsetMs = 0;
@@ -155,9 +159,10 @@ export class VirtualBoard {
     return turn;
   }
 
-  /** From now on, input waits for the next CPU. */
+  /** From now on, input waits for the next CPU (and its output pump stops waiting for more). */
   private detachCpu(): void {
     if (!this.cpu) return;
+    this.cpu.output.wake();
     this.cpu = undefined;
     this.cpuArrived = deferred();
   }
@@ -193,10 +198,12 @@ export class VirtualBoard {
           if (this.stopped) return resolve();
           this.cpu = cpu;
           this.cpuArrived.resolve();
-          void this.pumpOutput(cpu);
+          // after the previous CPU's output (a board flushes before machine.reset)
+          this.outputPumps = this.outputPumps.then(() => this.pumpOutput(cpu)).catch(() => undefined);
           resolve();
         } else if (message.type === 'reset-request') {
           this.timeOffsetMs = message.timeOffsetMs;
+          cpu.flushBeforeReset = true;
           void this.reset('machine.reset', '');
         } else if (message.type === 'soft-reset-request') {
           this.timeOffsetMs = message.timeOffsetMs;
@@ -215,7 +222,7 @@ export class VirtualBoard {
 
   /** Moves the board's output into the board→host link, as fast as the link takes it. */
   private async pumpOutput(cpu: BoardCpu): Promise<void> {
-    while (this.cpu === cpu) {
+    while (this.cpu === cpu || (cpu.flushBeforeReset && cpu.output.available() > 0 && !this.stopped)) {
       if (cpu.output.available() === 0) {
         await cpu.output.whenData();
         continue;

@@ -38,6 +38,13 @@ describe('machine, time and stdin of the virtual board', () => {
     expect(out).toBe('160000000\r\n1 0 1\r\nTrue\r\n');
   });
 
+  test('what the board printed before machine.reset() all arrives, before the boot banner', async () => {
+    t = await startInRawRepl({ link: 'usb-cdc' });
+    await t.send('print("A" * 40000 + "END")\nimport machine\nmachine.reset()\x04');
+    const before = await t.out.readUntil('>>> ');
+    expect(before).toMatch(/^OKA{40000}END\r\n[\s\S]*MicroPython v1\.27\.0[\s\S]*>>> $/);
+  });
+
   test('machine.RTC sets the clock behind time.time(), and it survives machine.reset()', async () => {
     t = await startInRawRepl();
     const [out] = await t.exec('import machine, time\nr = machine.RTC()\nr.datetime((2030, 1, 2, 0, 3, 4, 5, 0))\nprint(r.datetime()[:7], time.localtime()[:5])');
