@@ -155,7 +155,9 @@ export class LinkDirection {
     const arrivedBy = performance.now() - this.settings.latencyMs;
     while (this.queue.length > 0) {
       const head = this.queue[0];
-      const arrived = this.msPerByte === 0 ? head.bytes.length : Math.min(head.bytes.length, Math.floor((arrivedBy - head.start) / this.msPerByte + 1e-9) + 1);
+      // unthrottled: a chunk arrives whole, once its latency has passed
+      const arrived =
+        this.msPerByte === 0 ? (arrivedBy >= head.start ? head.bytes.length : 0) : Math.min(head.bytes.length, Math.floor((arrivedBy - head.start) / this.msPerByte + 1e-9) + 1);
       if (arrived <= head.delivered) break;
       const accepted = this.sink.accept(head.bytes.subarray(head.delivered, arrived));
       head.delivered += accepted;

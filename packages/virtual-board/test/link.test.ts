@@ -31,6 +31,23 @@ describe('the link model', () => {
     link.close();
   });
 
+  test('an unthrottled link with a latency delivers each chunk whole, never before its latency', async () => {
+    const arrivals: number[] = [];
+    const link = new LinkDirection(resolveLinkSettings({ baud: 0, latencyMs: 50 }), {
+      accept: (chunk) => (arrivals.push(performance.now()), chunk.length),
+      whenReady: () => Promise.resolve(),
+    });
+    const sentAt = [performance.now()];
+    await link.send(new Uint8Array(10));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    sentAt.push(performance.now());
+    await link.send(new Uint8Array(10));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(arrivals).toHaveLength(2);
+    arrivals.forEach((at, i) => expect(at - sentAt[i]).toBeGreaterThanOrEqual(49.9));
+    link.close();
+  });
+
   /**
    * A loaded machine can only make a transfer slower (a starved event loop or worker
    * leaves the wire idle), never faster: so the fastest of a few runs is compared
