@@ -112,7 +112,8 @@ export class LinkDirection {
    */
   private enqueue(bytes: Uint8Array, heldBack: boolean): void {
     const continuous = heldBack || this.queue.length > 0;
-    const start = (continuous ? this.wireFreeAt : Math.max(performance.now(), this.wireFreeAt)) + this.msPerByte;
+    // (an unthrottled wire takes no time: each chunk leaves when it is sent)
+    const start = this.msPerByte === 0 ? performance.now() : (continuous ? this.wireFreeAt : Math.max(performance.now(), this.wireFreeAt)) + this.msPerByte;
     this.wireFreeAt = start + (bytes.length - 1) * this.msPerByte;
     this.queue.push({ bytes, start, delivered: 0 });
     this.inFlightBytes += bytes.length;
