@@ -211,6 +211,24 @@ describe('sync', () => {
     }
   });
 
+  test('a tree whose hashes exceed one exec is compared in pieces (small boards), with the same answers', async () => {
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`pkg/module_${i}.py`, `X = ${i}\n`]));
+    const local = hostFolder('sync-many', many);
+    const small = board.filesWith({ execBudget: 512 });
+    const first = await syncFolder(small, local, '/many');
+    expect(first.added).toHaveLength(41);
+    const before = board.execs;
+    const again = await syncFolder(small, local, '/many');
+    expect(again.unchanged).toHaveLength(41);
+    expect(again.added.concat(again.updated, again.deleted)).toEqual([]);
+    expect(board.execs - before).toBeGreaterThan(2); // several pieces, then the comparison
+    writeFileSync(path.join(local, 'pkg/module_7.py'), 'X = "changed"\n');
+    await board.files.write([{ path: '/many/pkg/extra.py', data: Buffer.from('e') }]);
+    const third = await syncFolder(small, local, '/many', { delete: true });
+    expect(third.updated).toEqual(['pkg/module_7.py']);
+    expect(third.deleted).toEqual(['pkg/extra.py']);
+  });
+
   test('without --delete, board-only files stay', async () => {
     const local = hostFolder('sync-keep', { 'a.py': 'a' });
     await board.files.write([{ path: '/k/extra.py', data: Buffer.from('e') }]);

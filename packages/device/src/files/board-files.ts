@@ -244,9 +244,12 @@ export class BoardFiles {
    * (a dry run changes nothing).
    */
   async diff(root: string, want: Map<string, string>, keepStale = false): Promise<TreeDifference> {
-    const prefixes = Object.fromEntries([...want].map(([rel, hash]) => [rel, hash.slice(0, DIFF_HASH_CHARS)]));
+    // A big tree's hashes go in several execs (each within the exec budget); most trees need one.
+    const pieces = piecesWithin([...want].map(([rel, hash]): [string, string] => [rel, hash.slice(0, DIFF_HASH_CHARS)]), this.execBudget / 2);
+    for (const [index, piece] of pieces.slice(0, -1).entries()) await this.call(helper(`want(${pyJson(Object.fromEntries(piece))}, ${index === 0 ? 'True' : 'False'})`));
+    const last = Object.fromEntries(pieces[pieces.length - 1]);
     const answer = await this.callJson<{ d: string[]; k: string[]; m: string[]; x: Array<[string, boolean]>; t: string[] }>(
-      `diff(${pyString(root)}, ${pyJson(prefixes)}, ${DIFF_HASH_CHARS}, ${keepStale ? 'False' : 'True'})`,
+      `diff(${pyString(root)}, ${pyJson(last)}, ${DIFF_HASH_CHARS}, ${keepStale ? 'False' : 'True'}, ${pieces.length > 1 ? 'True' : 'False'})`,
     );
     return {
       differing: answer.d,
@@ -356,4 +359,20 @@ function py(flag: boolean): string {
 /** JSON is a Python literal too, as long as it holds no true/false/null. */
 function pyJson(value: string[] | Record<string, string>): string {
   return JSON.stringify(value);
+}
+
+/** `entries` in consecutive pieces whose JSON stays within about `budget` bytes (at least one piece, maybe empty). */
+function piecesWithin(entries: Array<[string, string]>, budget: number): Array<Array<[string, string]>> {
+  const pieces: Array<Array<[string, string]>> = [[]];
+  let size = 0;
+  for (const entry of entries) {
+    const entrySize = Buffer.byteLength(JSON.stringify(entry)) + 2;
+    if (size + entrySize > budget && pieces[pieces.length - 1].length > 0) {
+      pieces.push([]);
+      size = 0;
+    }
+    pieces[pieces.length - 1].push(entry);
+    size += entrySize;
+  }
+  return pieces;
 }

@@ -63,21 +63,22 @@ def _ide49_make():
         if f:
             f.close()
 
-    def walk(root, rel, out, stale, clean):
-        # out gets (rel, full, isdir); stale temp files go to stale (removed when clean)
+    def walk(root, rel, seen, stale, clean):
+        # seen(rel, full, isdir) for every entry (nothing is listed in RAM); stale temp
+        # files go to stale (removed when clean)
         drop()
         for e in os.ilistdir(root):
             n, full = e[0], join(root, e[0])
             r = rel + '/' + n if rel else n
             if e[1] & 0x4000:
-                out.append((r, full, True))
-                walk(full, r, out, stale, clean)
+                seen(r, full, True)
+                walk(full, r, seen, stale, clean)
             elif n.startswith('.') and n.endswith(TMP):
                 if clean:
                     os.remove(full)
                 stale.append(r)
             else:
-                out.append((r, full, False))
+                seen(r, full, False)
 
     def ls(root, recursive):
         d = isdir(root)
@@ -86,20 +87,27 @@ def _ide49_make():
         out = [('', root, False)]
         if d and recursive:
             out = []
-            walk(root, '', out, [], False)
+            walk(root, '', lambda r, f, dr: out.append((r, f, dr)), [], False)
         elif d:
             out = [(e[0], join(root, e[0]), e[1] & 0x4000 != 0) for e in os.ilistdir(root)]
         print(json.dumps([[r, 0 if dr else os.stat(f)[6], dr] for r, f, dr in out]))
 
-    def diff(root, want, n, clean):
-        # want: {rel: sha256 hex prefix of length n, or '' for a folder}
-        # answers: d differing content, k file/folder kind differs, m missing, x board only,
-        # t stale temp files (removed when clean)
-        out, stale, differ, extra = [], [], [], []
-        if isdir(root):
-            walk(root, '', out, stale, clean)
-        kind = []
-        for r, f, dr in out:
+    def want(part, first):
+        # a big tree's wanted hashes come in several execs before diff
+        if first:
+            state['w'] = {}
+        state['w'].update(part)
+
+    def diff(root, want, n, clean, more):
+        # want: {rel: sha256 hex prefix of length n, or '' for a folder}, with what want()
+        # collected when more; answers: d differing content, k file/folder kind differs,
+        # m missing, x board only, t stale temp files (removed when clean)
+        if more:
+            state['w'].update(want)
+            want = state.pop('w')
+        stale, differ, kind, extra = [], [], [], []
+
+        def seen(r, f, dr):
             h = want.pop(r, None)
             if h is None:
                 extra.append([r, dr])
@@ -107,12 +115,14 @@ def _ide49_make():
                 kind.append(r)
             elif not dr and sha(f)[:n] != h:
                 differ.append(r)
+        if isdir(root):
+            walk(root, '', seen, stale, clean)
         print(json.dumps({'d': differ, 'k': kind, 'm': list(want), 'x': extra, 't': stale}))
 
     def cleanup(root):
         stale = []
         if isdir(root):
-            walk(root, '', [], stale, True)
+            walk(root, '', lambda r, f, dr: None, stale, True)
         print(json.dumps(stale))
 
     def o(p):
@@ -261,7 +271,7 @@ def _ide49_make():
     class Helpers:
         pass
     h = Helpers()
-    for name, fn in (('ls', ls), ('diff', diff), ('cleanup', cleanup), ('o', o), ('w', w), ('wz', wz),
+    for name, fn in (('ls', ls), ('want', want), ('diff', diff), ('cleanup', cleanup), ('o', o), ('w', w), ('wz', wz),
                      ('c', c), ('recv', recv), ('r', r), ('rm', rm), ('rm_all', rm_all), ('mkdir_all', mkdir_all), ('st', st), ('info', info)):
         setattr(h, name, fn)
     return h
