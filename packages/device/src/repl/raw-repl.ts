@@ -201,6 +201,8 @@ export class RawRepl implements CodeRunner {
    */
   private async ensureRaw(force = false): Promise<void> {
     if (this.mode === 'raw' && !force) return;
+    // what came before is no answer to us (a port may replay output nobody read: an old banner)
+    this.incoming.discard();
     const deadline = Date.now() + this.options.enterTimeoutMs;
     let attempts = 0;
     for (;;) {
