@@ -97,6 +97,12 @@ test.each([1, 42])('exit code %i becomes a ServiceExitError', async (code) => {
   expect(error.evalue).toBe(`exit code ${code}`);
 });
 
+test('a command killed by a signal: the exit code says which', async () => {
+  const error = await cellError('web', 'sh -c \'kill -KILL $$\'');
+  expect(error.evalue).toBe('exit code 137');
+  expect(error.traceback.join('\n')).toMatch(/killed by signal KILL \(out of memory/);
+});
+
 test('exit code 0 is success, also for an empty cell', async () => {
   expect((await runCell('web', 'true')).output).toEqual([]);
   expect((await runCell('web', '')).output).toEqual([]);

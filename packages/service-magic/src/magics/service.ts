@@ -36,13 +36,21 @@ export const serviceMagic: ServiceMagic = {
     if (outcome.kind === 'timedOut') {
       throw new ServiceError('ServiceTimeoutError', `timed out after ${parsed.timeoutSeconds} s: ${fate(outcome.killed)}`);
     }
-    if (outcome.exitCode !== 0) throw new ServiceError('ServiceExitError', `exit code ${outcome.exitCode}`, [`The script in ${where(parsed)} exited with code ${outcome.exitCode}.`]);
+    if (outcome.exitCode !== 0) throw new ServiceError('ServiceExitError', `exit code ${outcome.exitCode}`, [`The script in ${where(parsed)} exited with code ${outcome.exitCode}.${signalHint(outcome.exitCode)}`]);
   },
 };
 
+/** Shells report a command killed by signal N as exit code 128 + N. */
+const SIGNALS: Record<number, string> = { 2: 'INT', 6: 'ABRT', 9: 'KILL (out of memory, or killed from outside?)', 11: 'SEGV (the program crashed)', 15: 'TERM' };
+
+function signalHint(exitCode: number): string {
+  const name = SIGNALS[exitCode - 128];
+  return name ? ` That is how a shell reports a command killed by signal ${name}.` : '';
+}
+
 /**
  * Sources ~/.init_NAME.sh (in the target) before the cell when it exists. It is a line
- * of the script read from stdin, so the cell itself is never quoted; NAME was checked
+ * of the script the shell reads, so the cell itself is never quoted; NAME was checked
  * to be a plain service name. `if` rather than `&&` so an absent file is not an exit code.
  */
 function initScriptLine(service: string): string {
