@@ -1,6 +1,6 @@
 // The kernel with a board on a real pty (the virtual board's CLI in a child process), as
 // it sees a USB board: connecting to a busy board, unplugging it mid-cell, replugging it.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BoardKernel, PtyBoard } from './board-fixtures';
 
@@ -67,6 +67,15 @@ describe('a board on a pty', () => {
     expect((await kernel.fail('%connect virtual://x --baud 9600')).evalue).toMatch(/--baud applies to serial boards only/);
     expect((await kernel.fail('%connect /dev/ide49-no-such-port --baud 9600')).evalue).toMatch(/^cannot open serial:\/\/\/dev\/ide49-no-such-port\?baud=9600: /);
     expect((await kernel.run('print(state)')).stdout).toBe('kept\n'); // a failed %connect keeps the board
+  });
+
+  test('%connect to the connected port under another name or baud reopens it (a port opens once)', async () => {
+    const alias = join(kernel.root, 'ttyALIAS');
+    symlinkSync(port, alias);
+    expect((await kernel.run(`%connect ${alias}`)).stdout).toMatch(new RegExp(`^Connected to ${alias} \\(serial://${alias}\\): MicroPython`));
+    expect((await kernel.run('print(state)')).stdout).toBe('kept\n'); // the same board, still running
+    expect((await kernel.run(`%connect ${port} --baud 9600`)).stdout).toMatch(/^Connected to /);
+    expect((await kernel.run(`%connect ${port}`)).stdout).toMatch(new RegExp(`^Connected to ${port} \\(serial://${port}\\): MicroPython`));
   });
 
   test('unplugged mid-cell: a clean error, the kernel lives; replugged: reconnected and said so', async () => {

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { CellError } from '../magics/magic';
 import type { DeviceRegistry } from '@ide49/device';
 import type { Logger } from '../log';
@@ -42,6 +43,8 @@ export class BoardManager {
   async connect(target: BoardTarget, options: { remember: boolean }): Promise<string> {
     const url = resolveTarget(target, this.registry);
     const current = this.current;
+    // the same port under another name (/dev/serial/by-id/…) or at another baud: a port opens once
+    if (current && current.name !== url && samePort(current.name, url)) await this.connection.detach();
     const session = current?.name === url ? current : await openBoard(url, this.registry, this.log);
     await this.connection.attach(session);
     if (options.remember) this.remembered.set(this.notebook, { target: target.baud === undefined ? target.target : url, url, uniqueId: session.identity.uniqueId });
@@ -90,4 +93,18 @@ export class BoardManager {
     task.catch((error: Error) => this.log.warn(`could not reconnect ${last.target}, this notebook's last board: ${error.message}`));
     this.connection.connectInBackground(task, `reconnecting ${last.target}, this notebook's last board,`);
   }
+}
+
+/** Whether two board URLs name the same serial device (symlinks such as /dev/serial/by-id resolved). */
+function samePort(a: string, b: string): boolean {
+  const [first, second] = [a, b].map((url) => deviceLibrary().parseDeviceUrl(url));
+  if (first.kind !== 'serial' || second.kind !== 'serial') return false;
+  const real = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return path;
+    }
+  };
+  return real(first.path) === real(second.path);
 }
