@@ -148,6 +148,7 @@ describe('the REPL, byte for byte as a board speaks it', () => {
       'import time\nwhile True:\n time.ticks_ms()',
       'x = 0\nwhile True:\n x += 1', // pure computation, but its calls pass through JS
       'def f(n):\n while True:\n  n = n * 3 % 7\nf(1)',
+      'import sys\nb = sys.stdin.buffer.read(3)\nprint("read", b)', // a read raises, it does not return b''
     ];
     for (const loop of loops) {
       await t.send(`${loop}\x04`);

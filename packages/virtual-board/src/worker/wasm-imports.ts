@@ -19,6 +19,7 @@ const STDERR_FD = 2;
 const POLLFD_BYTES = 8;
 const INVOKE_POLL_INTERVAL = 1024;
 const POLLIN = 1;
+const WASI_EINTR = 27;
 
 /**
  * The build's machine name in the wasm's data: the banner's tail, and (from its third byte)
@@ -72,6 +73,9 @@ export function interceptWasmImports(hooks: ImportHooks): void {
       for (const { pointer, length } of iovecs(iov, iovcnt)) {
         if (length === 0) continue;
         const bytes = hooks.readStdin(length);
+        // nothing read means interrupted (a board's stdin never ends): the read raises
+        // KeyboardInterrupt, as on a board, instead of returning b'' like end of input
+        if (bytes.length === 0) return WASI_EINTR;
         new Uint8Array(memory!.buffer, pointer, bytes.length).set(bytes);
         read += bytes.length;
         break; // one blocking read per call, as a terminal gives
