@@ -74,6 +74,9 @@ describe('DeviceRegistry', () => {
     expect(broken.resolve('serial:///dev/ttyACM0')).toBe('serial:///dev/ttyACM0');
     expect(broken.resolve('/dev/ttyUSB0')).toBe('serial:///dev/ttyUSB0');
     writeFileSync(path, JSON.stringify({ version: 1, devices: [{ name: 'odd', url: 'carrier-pigeon://x' }, { name: 'ok', url: 'virtual://ok' }, { url: 'virtual://nameless' }] }));
-    expect(new DeviceRegistry(path).list()).toEqual([{ name: 'ok', url: 'virtual://ok' }]);
+    const registry = new DeviceRegistry(path);
+    expect(registry.list()).toEqual([{ name: 'ok', url: 'virtual://ok' }]);
+    registry.register({ name: 'new', url: 'virtual://new' }); // saving keeps what list() skipped
+    expect(JSON.parse(readFileSync(path, 'utf8')).devices.map((d: { name?: string }) => d.name)).toEqual(expect.arrayContaining(['odd', 'ok', 'new', undefined]));
   });
 });

@@ -27,6 +27,19 @@ describe('the raw REPL engine when boards misbehave', () => {
     }
   });
 
+  test('a board that left raw mode unnoticed (its echo holds the code) is an error, and the next run works', async () => {
+    const session = await DeviceSession.connect(`virtual://echo-${process.pid}`);
+    try {
+      await session.exec('kept = 3');
+      await session.link.write(Uint8Array.of(0x02)); // Ctrl-B behind the engine's back: friendly REPL
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await expect(session.exec('print("OK then")')).rejects.toThrow(/echoed the code instead of answering OK/);
+      expect(await session.eval('kept')).toBe(3);
+    } finally {
+      await session.close();
+    }
+  });
+
   test('empty code runs as nothing: a lone \\x04 would soft-reset the board', async () => {
     const session = await DeviceSession.connect(`virtual://empty-${process.pid}`);
     try {

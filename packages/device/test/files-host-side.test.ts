@@ -93,6 +93,13 @@ test('ignore files in subfolders speak of the paths below them, after the rules 
     expect(filter.excludes('lib/other.log', false)).toBe(true);
     expect(filter.excludes('lib/wanted.log', false)).toBe(false);
     expect(filter.excludes('lib/.gitignore', false)).toBe(true);
+    // a subfolder's `!pattern` does not undo --exclude or the always-excluded names
+    put('sub/.gitignore', '*\n!.gitignore\n!keep.py\n!.git/\n');
+    put('sub/keep.py');
+    const forced = await PathFilter.forFolder(root, ['*.py']);
+    await forced.addFolder(path.join(root, 'sub'), 'sub');
+    expect(forced.excludes('sub/keep.py', false)).toBe(true);
+    expect(forced.excludes('sub/.gitignore', false)).toBe(true);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -65,6 +65,9 @@ test('a github: package named by its .json: its files and github: dependencies f
     { name: 'github:someone/gadget', version: '3.0' },
   ]);
   expect(onFlash('lib/tool.py')).toBe('TOOL = 2\n');
+  const single = await mipInstall(board.files, 'github:someone/single/single.py@v5', { index, fetch: viaLocalServer });
+  expect(single.packages).toEqual([{ name: 'github:someone/single/single.py@v5', version: 'v5' }]);
+  expect(onFlash('lib/single.py')).toBe('SINGLE = 5\n');
 });
 
 test('a download whose hash does not match installs nothing; an unknown package says so', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BoardManager } from './board/board-manager';
 import { notebookKey } from './board/remembered';
 import { BoardConnection } from './board/session';
-import { CellDispatcher } from './cell/dispatcher';
+import { CellDispatcher, untilAborted } from './cell/dispatcher';
 import { helpTarget } from './cell/help';
 import { isComplete } from './cell/is-complete';
 import { CellOutput } from './cell/output';
@@ -169,7 +169,7 @@ export class IotKernel implements RequestHandler {
 
   /** `name?`: the help of a magic or of a board name goes to the pager (a "page" payload), as in IPython. */
   private async help(name: string, cell: CellContext, payload: PagePayload[]): Promise<void> {
-    await this.board.settled();
+    await untilAborted(this.board.settled(), cell.signal);
     const data = await this.inspectCode(name, name.length, 1);
     if (data) payload.push({ source: 'page', data, start: 0 });
     else cell.stdout(`Object \`${name}\` not found.\n`);

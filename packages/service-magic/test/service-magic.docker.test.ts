@@ -150,7 +150,7 @@ test('1 MB of output arrives whole', async () => {
 
 test('options: -u, -w, -e and -s reach the exec', async () => {
   const cell = await runCell('web -u 1000:1000 -w /etc -e GREETING="hello there" -s ash', 'id -u; pwd; echo "$GREETING"; tr "\\0" " " < /proc/$$/cmdline; echo');
-  expect(cell.text('stdout')).toBe('1000\n/etc\nhello there\nash /dev/fd/3 \n');
+  expect(cell.text('stdout')).toBe('1000\n/etc\nhello there\nash /proc/self/fd/3 \n');
 });
 
 test('~/.init_NAME.sh of the target is sourced first', async () => {
@@ -215,6 +215,8 @@ test('%%service host enters the namespaces of the configured host PID (here: ano
     expect([hostname, marker, pwd]).toEqual(['web', 'web-marker', '/etc']);
     expect(cell.text('stdout')).toMatch(/tail -f \/dev\/null/); // web's processes, seen from its PID namespace
     expect(cell.text('stderr')).toBe('');
+    // as another user: the shell still reads its script (the pipe is opened again by path)
+    expect((await runCell('host -u 1000:1000', 'id -u; echo "as $(id -g)"')).text('stdout')).toBe('1000\nas 1000\n');
   } finally {
     delete process.env.IDE49_HOST_PID;
   }

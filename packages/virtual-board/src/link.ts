@@ -134,8 +134,9 @@ export class LinkDirection {
   private schedule(): void {
     if (this.cancelTimer || this.waitingForSink || this.closed || this.queue.length === 0) return;
     const tail = this.inFlightBytes <= PRECISE_TAIL_BYTES;
-    const last = this.queue[this.queue.length - 1];
-    const due = tail ? this.arrivalOf(last, last.bytes.length - 1) : this.arrivalOf(this.queue[0], this.queue[0].delivered);
+    // a tail is delivered message by message, each whole at its last byte's arrival
+    const head = this.queue[0];
+    const due = this.arrivalOf(head, tail ? head.bytes.length - 1 : head.delivered);
     const delay = due - performance.now();
     if (delay > (tail ? PRECISE_WAIT_MS : 0)) {
       const timeout = setTimeout(() => this.deliver(), Math.max(MIN_TIMER_MS, tail ? delay - PRECISE_WAIT_MS : delay));

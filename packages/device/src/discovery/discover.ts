@@ -75,18 +75,23 @@ export interface FindByUniqueIdOptions {
   probed?: ProbedPorts;
 }
 
+/** A port that gave no MicroPython answer (booting, busy for a moment) is asked again after this. */
+const NO_ANSWER_FORGOTTEN_MS = 30_000;
+
 /**
  * What searches found on each port (its unique id; null: no MicroPython answer), so that a
  * port is probed (which stops the code on it) only once while the same device stays
- * plugged in there: a device node made anew (a replug) is probed again.
+ * plugged in there: a device node made anew (a replug) is probed again, and a port that
+ * did not answer is asked again after NO_ANSWER_FORGOTTEN_MS.
  */
 export class ProbedPorts {
-  private readonly found = new Map<string, { uniqueId: string | null; device: string }>();
+  private readonly found = new Map<string, { uniqueId: string | null; device: string; at: number }>();
 
   /** What was found on `path` when the device now there is the one probed then. */
   get(path: string): string | null | undefined {
     const entry = this.found.get(path);
-    if (entry && entry.device === deviceOf(path)) return entry.uniqueId;
+    const fresh = entry && (entry.uniqueId !== null || Date.now() - entry.at < NO_ANSWER_FORGOTTEN_MS);
+    if (entry && fresh && entry.device === deviceOf(path)) return entry.uniqueId;
     this.found.delete(path);
     return undefined;
   }
@@ -97,7 +102,7 @@ export class ProbedPorts {
 
   set(path: string, uniqueId: string | null): void {
     const device = deviceOf(path);
-    if (device) this.found.set(path, { uniqueId, device });
+    if (device) this.found.set(path, { uniqueId: uniqueId?.toLowerCase() ?? null, device, at: Date.now() });
   }
 }
 

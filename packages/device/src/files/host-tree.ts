@@ -22,15 +22,19 @@ interface FolderRules {
  * nothing inside an excluded folder comes back.
  */
 export class PathFilter {
+  /** Never undone by an ignore file's `!pattern`: version control data, ignore files, --exclude. */
+  private readonly forced: Ignore;
   private readonly levels: FolderRules[];
 
-  constructor(patterns: string[]) {
-    this.levels = [{ base: '', rules: ignore().add([...ALWAYS_EXCLUDED, ...patterns]) }];
+  /** `patterns`: the top folder's ignore-file lines; `excludes`: --exclude globs. */
+  constructor(patterns: string[], excludes: string[] = []) {
+    this.forced = ignore().add([...ALWAYS_EXCLUDED, ...excludes]);
+    this.levels = [{ base: '', rules: ignore().add(patterns) }];
   }
 
   /** Reads the ignore files at the top of `root` (missing ones are fine) and adds `excludes`; readHostTree adds those of subfolders. */
   static async forFolder(root: string, excludes: string[] = []): Promise<PathFilter> {
-    return new PathFilter([...(await readIgnoreFiles(root)), ...excludes]);
+    return new PathFilter(await readIgnoreFiles(root), excludes);
   }
 
   /** Adds the rules of the ignore files in `folder` (relative to LOCAL), if it has any. */
@@ -49,8 +53,9 @@ export class PathFilter {
     return false;
   }
 
-  /** The verdict of every level above the path, the deepest last. */
+  /** The forced rules, then the verdict of every level above the path, the deepest last. */
   private excludesItself(relativePath: string, isDir: boolean): boolean {
+    if (this.forced.ignores(relativePath + (isDir ? '/' : ''))) return true;
     let excluded = false;
     for (const { base, rules } of this.levels) {
       if (base !== '' && !relativePath.startsWith(base + '/')) continue;

@@ -80,16 +80,16 @@ class PackageResolver {
   async install(name: string, version: string | undefined): Promise<void> {
     if (this.seen.has(name)) return;
     this.seen.add(name);
-    if (name.endsWith('.py') || name.endsWith('.mpy')) {
-      const url = resolveUrl(name, undefined);
-      this.files.set(url.slice(url.lastIndexOf('/') + 1), await this.download(url));
-      this.packages.push({ name, version: 'url' });
-      return;
-    }
-    // A URL-like name is a package.json (or a folder holding one) at a ref: its own `@ref`,
-    // else the version asked for (a dependency's), which also applies to its github: files.
+    // A URL-like name is a file, a package.json or a folder holding one, at a ref: its own
+    // `@ref`, else the version asked for (a dependency's), which also applies to its github: files.
     const [location, ownRef] = isUrlLike(name) ? splitRef(name) : [name, undefined];
     const ref = ownRef ?? version;
+    if (location.endsWith('.py') || location.endsWith('.mpy')) {
+      const url = resolveUrl(location, undefined, ref);
+      this.files.set(url.slice(url.lastIndexOf('/') + 1), await this.download(url));
+      this.packages.push({ name, version: ref ?? 'url' });
+      return;
+    }
     const jsonUrl = isUrlLike(name)
       ? resolveUrl(location.endsWith('.json') ? location : `${location}/package.json`, undefined, ref)
       : `${this.index}/package/${this.abi}/${name}/${version ?? 'latest'}.json`;

@@ -25,7 +25,13 @@ export function defaultRegistryPath(env: NodeJS.ProcessEnv = process.env): strin
 export class DeviceRegistry {
   constructor(readonly path: string = defaultRegistryPath()) {}
 
+  /** The usable entries (one edited by hand into something unusable is left out, not fatal for every command). */
   list(): RegisteredDevice[] {
+    return this.readAll().filter((d) => typeof d?.name === 'string' && typeof d.url === 'string' && isUsableUrl(d.url));
+  }
+
+  /** Every entry of the file, as it is (saving keeps what list() leaves out). */
+  private readAll(): RegisteredDevice[] {
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
@@ -40,8 +46,7 @@ export class DeviceRegistry {
       throw new Error(`the device registry ${this.path} is not valid JSON (${(error as Error).message}); fix it, or delete it and register the boards again`);
     }
     if (!Array.isArray(parsed.devices)) throw new Error(`${this.path} is not a device registry (no "devices" list); fix or delete it`);
-    // an entry edited by hand into something unusable is left out, not fatal for every command
-    return parsed.devices.filter((d) => typeof d?.name === 'string' && typeof d.url === 'string' && isUsableUrl(d.url));
+    return parsed.devices;
   }
 
   get(name: string): RegisteredDevice | undefined {
@@ -52,13 +57,13 @@ export class DeviceRegistry {
   register(device: RegisteredDevice): void {
     if (!/^[\w.-]+$/.test(device.name)) throw new Error(`device names use letters, digits, '.', '_' and '-' (got ${JSON.stringify(device.name)})`);
     const url = parseDeviceUrl(device.url).url;
-    this.save([...this.list().filter((d) => d.name !== device.name), { ...device, url }]);
+    this.save([...this.readAll().filter((d) => d?.name !== device.name), { ...device, url }]);
   }
 
   /** Returns false when no such name was registered. */
   unregister(name: string): boolean {
-    const devices = this.list();
-    const kept = devices.filter((d) => d.name !== name);
+    const devices = this.readAll();
+    const kept = devices.filter((d) => d?.name !== name);
     if (kept.length === devices.length) return false;
     this.save(kept);
     return true;
@@ -82,7 +87,7 @@ export class DeviceRegistry {
   }
 
   private save(devices: RegisteredDevice[]): void {
-    const file: RegistryFile = { version: 1, devices: devices.sort((a, b) => a.name.localeCompare(b.name)) };
+    const file: RegistryFile = { version: 1, devices: devices.sort((a, b) => String(a?.name).localeCompare(String(b?.name))) };
     mkdirSync(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(file, null, 2) + '\n');

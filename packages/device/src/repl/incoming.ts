@@ -3,8 +3,12 @@ import { BoardTimeoutError } from './types';
 
 /** How often `quiet` looks at what arrived (and hands it on). */
 const QUIET_POLL_MS = 100;
-/** Output a board prints while nobody reads it is kept up to this size (its newest part). */
-const MAX_UNREAD_BYTES = 1 << 20;
+/**
+ * Output a board prints while nobody reads it (a program printing between cells) is kept
+ * up to this size, its newest part: runs and raw REPL entry drop it anyway, and each new
+ * chunk copies what is kept.
+ */
+const MAX_UNREAD_BYTES = 64 * 1024;
 
 /**
  * What a reader does with the bytes waiting so far: `consumed` bytes are dropped from
@@ -29,6 +33,8 @@ export class IncomingBytes {
   private wake: (() => void) | undefined;
   private goneError: Error | undefined;
   private divertedTo: ((chunk: Uint8Array) => void) | undefined;
+  /** quiet() is collecting (it polls instead of waiting as a reader): nothing is dropped. */
+  private collecting = false;
   private readonly unsubscribe: Array<() => void>;
 
   constructor(transport: Transport) {
@@ -37,7 +43,7 @@ export class IncomingBytes {
         if (this.divertedTo) return this.divertedTo(chunk);
         this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
         if (this.wake) this.wake();
-        else if (this.pending.length > MAX_UNREAD_BYTES) this.pending = this.pending.subarray(this.pending.length - MAX_UNREAD_BYTES / 2);
+        else if (!this.collecting && this.pending.length > MAX_UNREAD_BYTES) this.pending = Buffer.from(this.pending.subarray(this.pending.length - MAX_UNREAD_BYTES / 4));
       }),
       transport.onGone((error) => {
         this.goneError = error;
@@ -134,6 +140,7 @@ export class IncomingBytes {
     const start = Date.now();
     const deadline = start + maxMs;
     const received: Buffer[] = [];
+    this.collecting = true;
     let lastArrival: number | undefined;
     let seen = this.pending.length; // bytes already waiting are not arrivals
     const waitingFor = () => (lastArrival === undefined ? firstOutputMs - (Date.now() - start) : quietMs - (Date.now() - lastArrival));
@@ -146,6 +153,7 @@ export class IncomingBytes {
       }
       seen = this.pending.length;
     }
+    this.collecting = false;
     received.push(this.discard());
     return Buffer.concat(received);
   }

@@ -26,7 +26,8 @@ export class OutputMarkers {
       '  if c in(b"\\n",b""):return l.decode()',
       '  l+=c',
       'def _ide49s(v,s=__import__("sys")):',
-      ` if v is not None:s.stdout.write("${marker}="+repr(v).replace("\\x07","\\\\x07")+"\\x07")`,
+      // written in pieces: a big value's repr is not copied twice more in a small board's RAM
+      ` if v is not None:r=repr(v);s.stdout.write("${marker}=");s.stdout.write(r.replace("\\x07","\\\\x07") if "\\x07" in r else r);s.stdout.write("\\x07")`,
       'try:',
       ' b=__import__("builtins");b.input=_ide49i;b._ide49s=_ide49s;del b,_ide49i,_ide49s',
       'except AttributeError:',
@@ -52,20 +53,26 @@ export type OutputPiece = { text: string } | { prompt: string } | { value: strin
  */
 export class OutputMarkerScanner {
   private held = '';
+  /** How much of `held` (a marker's message) is known to hold no \x07 yet. */
+  private searched = 0;
 
   constructor(private readonly marker: string) {}
 
   push(text: string): OutputPiece[] {
     let rest = this.held + text;
+    let searchFrom = this.searched; // a long value arrives in many chunks: search only what is new
     this.held = '';
+    this.searched = 0;
     const pieces: OutputPiece[] = [];
     for (;;) {
       const at = rest.indexOf(this.marker);
       if (at < 0) break;
-      const end = rest.indexOf('\x07', at + this.marker.length);
+      const end = rest.indexOf('\x07', Math.max(at + this.marker.length, searchFrom));
+      searchFrom = 0;
       if (at > 0) pieces.push({ text: rest.slice(0, at) });
       if (end < 0) {
         this.held = rest.slice(at);
+        this.searched = this.held.length;
         return pieces;
       }
       const payload = rest.slice(at + this.marker.length, end);

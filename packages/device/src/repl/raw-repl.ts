@@ -358,8 +358,15 @@ export class RawRepl implements CodeRunner {
     } finally {
       this.sendingPlainRaw = false;
     }
-    // Bytes before the OK are not the run's (a callback printed just before the code arrived).
-    await this.incoming.until('OK', { what: "'OK' after sending code in raw mode (is the board in raw mode?)", timeoutMs: this.options.replyTimeoutMs });
+    // Bytes before the OK are not the run's (a callback printed just before the code arrived),
+    // unless they echo the code: then the board was not in raw mode (reset unnoticed), and
+    // the OK found was part of the code.
+    const before = await this.incoming.until('OK', { what: "'OK' after sending code in raw mode (is the board in raw mode?)", timeoutMs: this.options.replyTimeoutMs });
+    if (isEchoOf(before, code)) {
+      // the \x04 sent was a soft reset request to the friendly REPL: let it finish
+      await this.incoming.quiet(200, 3000);
+      throw new Error('the board echoed the code instead of answering OK: it was not in raw mode (did it reset?); run the cell again');
+    }
     return true;
   }
 
@@ -522,4 +529,10 @@ function keepTail(text: string): string {
 function stoppedBeforeRunning(): ExecResult {
   const stderr = 'KeyboardInterrupt: stopped before the code reached the board\n';
   return { stdout: '', stderr, exception: parseBoardException(stderr) };
+}
+
+/** Whether what came before an 'OK' is the friendly REPL echoing `code` (continuation prompts and CRs aside). */
+function isEchoOf(before: Buffer, code: Buffer): boolean {
+  const echoed = before.toString('latin1').replace(/\r/g, '').replace(/\n(\.\.\. |>>> )/g, '\n');
+  return echoed.trim().length >= 4 && code.toString('latin1').includes(echoed.trimStart());
 }

@@ -36,6 +36,7 @@ export function buildMipIndex(abi: string): Map<string, string> {
   // a package named by its .json file, whose github: files name no ref (they follow the package's), with a github: dependency at a ref
   routes.set('/gh/someone/tool/v2/tool.json', JSON.stringify({ version: '2.0', urls: [['tool.py', 'github:someone/tool/tool.py']], deps: [['github:someone/gadget', 'v3']] }));
   routes.set('/gh/someone/tool/v2/tool.py', 'TOOL = 2\n');
+  routes.set('/gh/someone/single/v5/single.py', 'SINGLE = 5\n');
   pkg('broken', 'latest', '0.1', { hashes: [['broken.py', '00000000']] });
   routes.set('/file/00/00000000', 'not what the hash says\n');
   return routes;

@@ -92,8 +92,10 @@ export class BoardPresence {
       await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS));
       if (this.closed) return;
       const candidate = attempt % SEARCH_BY_UNIQUE_ID_EVERY === 0 ? await this.searchByUniqueId(url, probed) : url;
+      // a port known to hold another board is left alone (not interrupted again) while it stays
       const path = serialPath(candidate);
-      if (path !== undefined && probed.has(path)) continue; // another board still sits there
+      const there = path === undefined ? undefined : probed.get(path);
+      if (there && there !== this.identity().uniqueId?.toLowerCase()) continue;
       if (await this.reopen(candidate, url, probed)) return;
     }
   }

@@ -13,7 +13,7 @@ export interface ShellTarget {
 }
 
 export interface ShellRun {
-  /** The shell, started as `SHELL /dev/fd/3`: it reads the script from there. */
+  /** The shell, started as `SHELL /proc/self/fd/3`: it reads the script from there. */
   readonly shell: string;
   /** Fed to the shell as it is (no quoting anywhere); the commands' own stdin is /dev/null. */
   readonly script: string;
@@ -36,12 +36,15 @@ export type ShellOutcome =
 
 /**
  * `sh` prints its PID, which is the exec's process group (the engine starts every exec
- * as a session and group leader), then becomes PREFIX SHELL /dev/fd/3. Knowing the
+ * as a session and group leader), then becomes PREFIX SHELL /proc/self/fd/3. Knowing the
  * group, a stop can kill everything the script started, not only the shell. The script
  * (the exec's stdin) moves to fd 3 and the commands get /dev/null as stdin: a command that
- * reads stdin (`read`, `head`, a prompt) cannot eat the rest of the script.
+ * reads stdin (`read`, `head`, a prompt) cannot eat the rest of the script. The shell opens
+ * fd 3 again by path, possibly as another user (nsenter -S): the pipe is made readable to
+ * it (only processes allowed to look into this one's /proc/PID/fd can reach it anyway).
+ * /proc/self/fd rather than /dev/fd: a host's /dev may lack the fd link.
  */
-const GROUP_REPORTING_WRAPPER = 'echo "$$"; exec 3<&0 </dev/null; exec "$@" /dev/fd/3';
+const GROUP_REPORTING_WRAPPER = 'echo "$$"; exec 3<&0 </dev/null; chmod 0666 /proc/self/fd/3 2>/dev/null; exec "$@" /proc/self/fd/3';
 
 /** TERM to the group, up to 1 s for it to go, then KILL. `kill -SIG -PGID` works in busybox, dash and bash. */
 const KILL_GROUP_SCRIPT = 'kill -TERM -"$1" 2>/dev/null || exit 0; i=0; while [ $i -lt 10 ] && kill -0 -"$1" 2>/dev/null; do sleep 0.1; i=$((i+1)); done; kill -KILL -"$1" 2>/dev/null; exit 0';
