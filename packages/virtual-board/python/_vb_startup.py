@@ -28,9 +28,15 @@ def run_script(name):
             source = f.read()
     except OSError:
         return
+    # Ctrl-C interrupts the script (as pyexec sets it), unless the script turns it off
+    # with micropython.kbd_intr(-1), e.g. to read binary data from stdin.
+    import micropython
+    micropython.kbd_intr(3)
     try:
         exec(compile(source, name, 'exec'), __main__.__dict__)
     except SystemExit:
         pass
     except BaseException as e:
         sys.print_exception(e)
+    finally:
+        micropython.kbd_intr(-1)

@@ -123,6 +123,18 @@ describe('the REPL, byte for byte as a board speaks it', () => {
     expect(await t.out.readUntil('>>> ')).toMatch(/^Traceback \(most recent call last\):\r\n(.*\r\n)*KeyboardInterrupt: \r\n\r\nMicroPython v1\.27\.0/);
   });
 
+  test('a main.py that turns Ctrl-C off (kbd_intr(-1)) reads \\x03 from stdin as data', async () => {
+    t = await startInRawRepl();
+    await t.exec('open("main.py", "w").write("import micropython, sys\\nmicropython.kbd_intr(-1)\\nprint(\\"got\\", sys.stdin.buffer.read(3))\\n")');
+    await t.send('\x02');
+    await t.out.readUntil('>>> ');
+    await t.send('\x04');
+    await t.out.readUntil('MPY: soft reboot\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await t.send('A\x03B');
+    expect(await t.out.readUntil('>>> ')).toMatch(/^got b'A\\x03B'\r\n/);
+  });
+
   test('soft reset from the raw REPL keeps raw mode and skips main.py', async () => {
     t = await startInRawRepl();
     await t.exec('open("boot.py", "w").write("print(\'boot ran\')")\nopen("main.py", "w").write("print(\'main ran\')")');

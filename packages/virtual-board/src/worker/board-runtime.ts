@@ -30,7 +30,6 @@ export class BoardRuntime {
   /** Bytes of the raw REPL's "OK" still to swallow (raw-paste answers without it). */
   private okToSwallow = 0;
   private recentOutput = '';
-  private runningBootScript = false;
   /** A fresh instance continuing a soft reset from raw mode must enter raw mode itself. */
   private rawModeToRestore = false;
 
@@ -46,9 +45,9 @@ export class BoardRuntime {
     },
   ) {}
 
-  /** True while Python code runs, so a received Ctrl-C must interrupt it. */
+  /** True while Python code runs with Ctrl-C enabled (micropython.kbd_intr), so a received Ctrl-C must interrupt it. */
   interruptEnabled(): boolean {
-    return this.runningBootScript || this.mp._module._mp_hal_get_interrupt_char() === CTRL_C;
+    return this.mp._module._mp_hal_get_interrupt_char() === CTRL_C;
   }
 
   /** Everything the interpreter prints comes through here. */
@@ -179,12 +178,7 @@ export class BoardRuntime {
   }
 
   private runBootScript(name: string): void {
-    this.runningBootScript = true;
-    try {
-      this.runPython(`__import__('_vb_startup').run_script(${JSON.stringify(name)})`);
-    } finally {
-      this.runningBootScript = false;
-    }
+    this.runPython(`__import__('_vb_startup').run_script(${JSON.stringify(name)})`);
   }
 
   private runPython(code: string): void {
