@@ -48,6 +48,12 @@ test('%lsmagic lists every file magic under "Files" with one line of help', asyn
   for (const magic of ['%cat', '%cp', '%mip', '%mkdirs', '%rdiff', '%rlist', '%rm', '%rsync', '%%writefile']) {
     expect(files).toMatch(new RegExp(`^  ${magic} .+ \\w+`, 'm'));
   }
+  // the markdown table: every row has its three cells ("|" inside a usage is escaped)
+  const markdown = String((displaysOf(outcome)[0].content.data as Record<string, string>)['text/markdown']);
+  for (const row of markdown.split('\n').filter((line) => line.startsWith('| `'))) {
+    expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(4);
+  }
+  expect(markdown).toContain('[--mpy\\|--py]');
 });
 
 test('without a board, Tab on a board path answers empty, not an error', async () => {

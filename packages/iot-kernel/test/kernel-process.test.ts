@@ -108,9 +108,16 @@ describe('iot-kernel process', () => {
     expect(usage.reply.content.evalue).toMatch(/Usage: %%writefile \[-a\] PATH/);
   });
 
+  test('a shell command ends when bash does: a background job that keeps the output open does not hold the cell', async () => {
+    const started = Date.now();
+    const outcome = await client.execute('!echo started; sleep 5 &');
+    expect(outcome.stdout).toBe('started\n');
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
   test('a failing cell gives an iopub error and an error reply', async () => {
     const failed = await client.execute('!echo before; exit 3');
-    expect(failed.reply.content).toMatchObject({ status: 'error', ename: 'CalledProcessError', evalue: 'Command exited with code 3' });
+    expect(failed.reply.content).toMatchObject({ status: 'error', ename: 'CalledProcessError', evalue: 'Command exited with code 3: echo before; exit 3' });
     expect(failed.outputs.map((m) => m.header.msg_type)).toEqual(['stream', 'error']);
     const unknown = await client.execute('%nosuchmagic');
     expect(unknown.reply.content.evalue).toMatch(/%lsmagic/);

@@ -13,6 +13,7 @@ import { pruneOldLogs } from '../src/log';
 import { logoPng } from '../src/kernelspec/logo';
 import { jupyterSysPrefix, kernelsDir } from '../src/kernelspec/install';
 import { splitArgs } from '../src/magics/args';
+import { parseOptions } from '../src/magics/files/options';
 import { CellOutput } from '../src/cell/output';
 import { codePointToIndex, indexToCodePoint } from '../src/codepoints';
 import { renderShellWord, shellWordBefore } from '../src/completion';
@@ -59,6 +60,16 @@ describe('splitArgs', () => {
     ['', []],
   ])('%s', (text, words) => expect(splitArgs(text)).toEqual(words));
   test('an unclosed quote is a usage error', () => expect(() => splitArgs('"abc')).toThrow(/Unclosed " quote/));
+});
+
+describe('parseOptions (file magics)', () => {
+  test('--NAME=VALUE, repeated values, and -- ending the options', () => {
+    const parsed = parseOptions('src :/app --exclude=*.pyc --exclude build/ --delete -- -notes.txt', { flags: ['--delete'], values: ['--exclude'] }, 'usage');
+    expect(parsed.positional).toEqual(['src', ':/app', '-notes.txt']);
+    expect(parsed.values.get('--exclude')).toEqual(['*.pyc', 'build/']);
+    expect([...parsed.flags]).toEqual(['--delete']);
+    expect(() => parseOptions('-notes.txt', {}, 'usage')).toThrow(/Unknown option -notes.txt \(a file whose name starts with - goes after --/);
+  });
 });
 
 describe('the word being completed', () => {

@@ -17,7 +17,8 @@ export const lsmagicMagic: KernelMagic = {
       markdown.push(`**${group}**`, '', '| magic | what it does |', '|---|---|');
       for (const magic of magics.sort((a, b) => a.name.localeCompare(b.name))) {
         plain.push(`  ${magic.usage.padEnd(32)} ${magic.help}`);
-        markdown.push(`| \`${magic.usage}\` | ${magic.help.replace(/\|/g, '\\|')} |`);
+        // a | splits a table cell even inside backticks
+        markdown.push(`| \`${magic.usage.replace(/\|/g, '\\|')}\` | ${magic.help.replace(/\|/g, '\\|')} |`);
       }
       plain.push('');
       markdown.push('');

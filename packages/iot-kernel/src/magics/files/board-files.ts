@@ -22,7 +22,7 @@ export function boardPath(word: string, usage: string): string {
  * (as completion offers it); a trailing '/' (meaning "into this folder") is kept.
  */
 export function hostPath(context: Pick<CellContext, 'cwd'>, word: string): string {
-  const absolute = word.startsWith('~/') ? join(homedir(), word.slice(2)) : resolve(context.cwd, word);
+  const absolute = word === '~' ? homedir() : word.startsWith('~/') ? join(homedir(), word.slice(2)) : resolve(context.cwd, word);
   return word.endsWith('/') && !absolute.endsWith('/') ? `${absolute}/` : absolute;
 }
 

@@ -21,8 +21,7 @@ export const catMagic: KernelMagic = {
       if (!stat) throw new CellError('FileNotFoundError', `No file :${path} on the board. ${LIST_HINT}`);
       if (stat.isDir) throw new CellError('IsADirectoryError', `:${path} is a folder; %rlist :${path} lists it.`);
       const progress = new CellProgress(context, 'reading');
-      const content = await files.read(path, progress.update, stat.size);
-      progress.finish();
+      const content = await progress.around(files.read(path, progress.update, stat.size));
       return content;
     });
     const text = utf8Text(data);

@@ -19,8 +19,7 @@ export const cpMagic: KernelMagic = {
     const words = positional.map((word) => locationWord(context, word));
     const { copyFiles, formatBytes } = deviceLibrary();
     const progress = new CellProgress(context, 'copying');
-    const report = await withBoardFiles(context, (files) => copyFiles(files, words.slice(0, -1), words[words.length - 1], { recursive: flags.has('-r'), onProgress: progress.update }));
-    progress.finish();
+    const report = await progress.around(withBoardFiles(context, (files) => copyFiles(files, words.slice(0, -1), words[words.length - 1], { recursive: flags.has('-r'), onProgress: progress.update })));
     const count = `${report.written.length} file${report.written.length === 1 ? '' : 's'}`;
     context.stdout(`copied ${count}, ${formatBytes(report.bytes)} in ${report.seconds.toFixed(2)} s (${formatBytes(report.bytes / Math.max(report.seconds, 1e-3))}/s)\n`);
   },

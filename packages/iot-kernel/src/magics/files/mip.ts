@@ -27,13 +27,16 @@ export const mipMagic: KernelMagic = {
     await withBoardFiles(context, async (files) => {
       for (const spec of positional.slice(1)) {
         const progress = new CellProgress(context, 'installing');
-        const report = await mipInstall(files, spec, {
-          index,
-          target,
-          format: flags.has('--mpy') ? 'mpy' : flags.has('--py') ? 'py' : undefined,
-          onProgress: progress.update,
-        });
-        progress.finish();
+        const report = await progress.around(
+          mipInstall(files, spec, {
+            index,
+            target,
+            format: flags.has('--mpy') ? 'mpy' : flags.has('--py') ? 'py' : undefined,
+            onProgress: progress.update,
+            // the stop button also ends a download that hangs
+            fetch: (url, init) => fetch(url, { ...init, signal: context.signal }),
+          }),
+        );
         const packages = report.packages.map((p) => `${p.name} ${p.version}`).join(', ');
         context.stdout(`installed ${packages} into :${report.target}: ${report.written.length} files written (${formatBytes(report.bytesSent)}), ${report.unchanged.length} already there\n`);
       }

@@ -18,7 +18,13 @@ export function parseOptions(args: string, spec: { flags?: string[]; values?: st
   const parsed: ParsedOptions = { flags: new Set(), values: new Map(), positional: [] };
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
-    if (!/^--?[A-Za-z]/.test(word)) {
+    const withValue = /^(--[A-Za-z][\w-]*)=(.*)$/s.exec(word); // --exclude=*.pyc
+    if (word === '--') {
+      parsed.positional.push(...words.slice(i + 1)); // the end of options: a file may start with -
+      break;
+    } else if (withValue && spec.values?.includes(withValue[1])) {
+      parsed.values.set(withValue[1], [...(parsed.values.get(withValue[1]) ?? []), withValue[2]]);
+    } else if (!/^--?[A-Za-z]/.test(word)) {
       parsed.positional.push(word);
     } else if (spec.flags?.includes(word)) {
       parsed.flags.add(word);
@@ -27,7 +33,7 @@ export function parseOptions(args: string, spec: { flags?: string[]; values?: st
       if (value === undefined) throw new CellError('UsageError', `${word} needs a value. Usage: ${usage}`);
       parsed.values.set(word, [...(parsed.values.get(word) ?? []), value]);
     } else {
-      throw new CellError('UsageError', `Unknown option ${word}. Usage: ${usage}`);
+      throw new CellError('UsageError', `Unknown option ${word} (a file whose name starts with - goes after --, or as ./${word}). Usage: ${usage}`);
     }
   }
   return parsed;

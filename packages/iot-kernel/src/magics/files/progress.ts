@@ -34,16 +34,27 @@ export class CellProgress {
     this.show(progress, now);
   };
 
-  /** After a transfer that completed: a shown display ends at 100 % rather than at its last throttled update. */
-  finish(): void {
-    if (this.shown && this.last) this.show({ ...this.last, bytesDone: this.last.bytesTotal }, performance.now());
+  /**
+   * The transfer `work`, with its display brought to its end: 100 % when it completed,
+   * "stopped at N %" when it failed or was stopped (not left looking like it still runs).
+   */
+  async around<T>(work: Promise<T>): Promise<T> {
+    try {
+      const result = await work;
+      if (this.shown && this.last) this.show({ ...this.last, bytesDone: this.last.bytesTotal }, performance.now());
+      return result;
+    } catch (error) {
+      if (this.shown && this.last) this.show(this.last, performance.now(), 'stopped at');
+      throw error;
+    }
   }
 
-  private show(progress: TransferProgress, now: number): void {
+  private show(progress: TransferProgress, now: number, state = ''): void {
     const { formatBytes } = deviceLibrary();
     const seconds = (now - this.started) / 1000;
     const percent = progress.bytesTotal ? Math.floor((100 * progress.bytesDone) / progress.bytesTotal) : 100;
-    const text = `${this.verb} ${progress.file} ${formatBytes(progress.bytesDone)}/${formatBytes(progress.bytesTotal)} (${percent} %) ${formatBytes(progress.bytesDone / seconds)}/s`;
+    const rate = state ? '' : ` ${formatBytes(progress.bytesDone / seconds)}/s`;
+    const text = `${this.verb} ${progress.file} ${state ? `${state} ` : ''}${formatBytes(progress.bytesDone)}/${formatBytes(progress.bytesTotal)} (${percent} %)${rate}`;
     const html = `<progress value="${progress.bytesDone}" max="${progress.bytesTotal}"></progress> <code>${escapeHtml(text)}</code>`;
     this.context.display({ 'text/plain': text, 'text/html': html }, { displayId: this.displayId, update: this.shown });
     this.shown = true;

@@ -17,15 +17,16 @@ export async function runSync(context: FileMagicContext, args: string, usage: st
   const local = hostPath(context, positional[0]);
   const remote = boardPath(positional[1] ?? ':/', usage);
   const progress = new CellProgress(context, 'syncing');
-  const report = await withBoardFiles(context, (files) =>
-    deviceLibrary().syncFolder(files, local, remote, {
-      delete: flags.has('--delete'),
-      exclude: values.get('--exclude'),
-      dryRun: dryRun || flags.has('--dry-run'),
-      onProgress: progress.update,
-    }),
+  const report = await progress.around(
+    withBoardFiles(context, (files) =>
+      deviceLibrary().syncFolder(files, local, remote, {
+        delete: flags.has('--delete'),
+        exclude: values.get('--exclude'),
+        dryRun: dryRun || flags.has('--dry-run'),
+        onProgress: progress.update,
+      }),
+    ),
   );
-  progress.finish();
   context.display(syncReportBundle(report, positional[0], remote));
   return report;
 }
