@@ -90,6 +90,17 @@ describe('iot-device', () => {
     }
   });
 
+  it('input() reads one line of a pipe each time; at its end it gets an empty line', async () => {
+    const run = spawn(process.execPath, [CLI, '-d', board.path, 'exec', 'a = input()\nb = input()\nc = input()\nprint([a, b, c])'], {
+      env: { ...process.env, JUPYTER_CONFIG_DIR: join(tmp.path, 'jupyter') },
+    });
+    let stdout = '';
+    run.stdout.on('data', (d) => (stdout += d));
+    run.stdin.end('first\nsecond\n');
+    expect(await new Promise((resolve) => run.once('exit', resolve))).toBe(0);
+    expect(stdout).toBe("['first', 'second', '']\n");
+  });
+
   it('exec stops the board on Ctrl-C (SIGINT): KeyboardInterrupt, exit 1', async () => {
     const child = spawn(process.execPath, [CLI, '-d', board.path, 'exec', 'import time\nwhile True:\n    print("tick")\n    time.sleep(0.02)'], {
       env: { ...process.env, JUPYTER_CONFIG_DIR: join(tmp.path, 'jupyter') },

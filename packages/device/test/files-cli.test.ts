@@ -65,3 +65,14 @@ test('wrong command lines say what is expected (exit code 2)', async () => {
   expect(result.code).toBe(2);
   expect(result.stderr).toMatch(/source and a destination/);
 });
+
+test('rm never empties the board by accident; diff says 2 when it could not compare; mkdir takes no -p', async () => {
+  for (const whole of [':', ':/', ':lib/..']) {
+    const refused = await cli('rm', '-r', whole);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is the whole board; to empty it, say rm -r --all :\//);
+  }
+  expect((await cli('ls', ':/app')).stdout).toBe('        16 main.py\n');
+  expect((await cli('diff', join(tmp.path, 'no-such-folder'), ':/app')).code).toBe(2);
+  expect((await cli('mkdir', '-p', ':/made')).code).toBe(2);
+});

@@ -11,6 +11,8 @@ export interface CliContext {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
+  /** Aborted by the first Ctrl-C (SIGINT): file operations stop cleanly (no half-written file). */
+  signal: AbortSignal;
 }
 
 /**

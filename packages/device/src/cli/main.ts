@@ -67,6 +67,21 @@ async function main(argv: string[]): Promise<number> {
   if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
   const registry = new DeviceRegistry();
   let session: DeviceSession | undefined;
+  // Ctrl-C: the first stops what runs (code on the board, a transfer), cleanly; a second quits.
+  const stop = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(130);
+    stop.abort(new Error('stopped (Ctrl-C)'));
+    session?.interrupt();
+  };
+  process.on('SIGINT', onSigint);
+  // A reader that went away (`| head`): stop the board's output and leave quietly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stop.abort(error);
+    void (session?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+  });
   const context: CliContext = {
     registry,
     deviceUrl: () => chooseDevice(device, registry),
@@ -74,10 +89,12 @@ async function main(argv: string[]): Promise<number> {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
+    signal: stop.signal,
   };
   try {
     return await command.run(args, context);
   } finally {
+    process.off('SIGINT', onSigint);
     await session?.close();
   }
 }
@@ -86,13 +103,13 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: Error) => {
+  (error: Error & { exitCode?: number }) => {
     if (error instanceof UsageError) {
       process.stderr.write(`${PROGRAM}: ${error.message}\n\n${usage()}`);
       process.exitCode = 2;
     } else {
       process.stderr.write(`${PROGRAM}: ${error.message}\n`);
-      process.exitCode = 1;
+      process.exitCode = error.exitCode ?? 1;
     }
   },
 );

@@ -35,7 +35,7 @@ export function parseFileOptions(
  */
 export async function boardFiles(context: CliContext): Promise<BoardFiles> {
   const session = await context.connect();
-  return new BoardFiles(session, { streamLink: session.url.startsWith('virtual://') ? session.link : undefined });
+  return new BoardFiles(session, { streamLink: session.url.startsWith('virtual://') ? session.link : undefined, signal: context.signal });
 }
 
 /** A board path given with or without the leading ':'. */

@@ -34,7 +34,10 @@ export const diffCommand: CliCommand = {
   usage: 'LOCAL [:REMOTE] [--delete] [--exclude GLOB]... [-v]',
   summary: 'what sync would change (exit code 1 when something differs)',
   async run(args, context) {
-    const report = await runSync(args, context, true);
+    // as diff(1): 1 when something differs, 2 when the comparison failed
+    const report = await runSync(args, context, true).catch((error: Error) => {
+      throw Object.assign(error, { exitCode: 2 });
+    });
     return report.added.length + report.updated.length + report.deleted.length > 0 ? 1 : 0;
   },
 };
