@@ -179,6 +179,7 @@ describe('with the in-process virtual board', () => {
     expect((await kernel.fail('%rlist :/nowhere')).evalue).toMatch(/\/nowhere.*%rlist/);
     expect((await kernel.fail('%cp :/nothing.py here.py')).evalue).toMatch(/:\/nothing\.py/);
 
+    expect((await kernel.fail('%rm -r :lib/..')).evalue).toMatch(/is the whole board; to empty it, say %rm -r --all :\//);
     const notBoard = await kernel.fail('%rm main.py');
     expect(notBoard).toMatchObject({ ename: 'UsageError', evalue: expect.stringMatching(/start with ':'/) });
     expect((await kernel.fail('%rsync')).ename).toBe('UsageError');
