@@ -116,6 +116,17 @@ describe('board cells on a virtual board', () => {
     await busy;
   });
 
+  test('the stop button also stops a board magic whose board code hangs', async () => {
+    await kernel.run('import os, time\n_statvfs = os.statvfs\ndef hang(path):\n    while True:\n        time.sleep(0.05)\nos.statvfs = hang');
+    const running = kernel.client.execute('%info');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await kernel.client.request('interrupt_request', {}, 'control');
+    const outcome = await running;
+    expect(outcome.reply.content.status).toBe('error');
+    expect(String(outcome.reply.content.evalue)).toMatch(/KeyboardInterrupt/);
+    await kernel.run('os.statvfs = _statvfs');
+  });
+
   test('%info, %softreset, %hardreset, %synctime and %gettime', async () => {
     const info = await kernel.run('%info');
     const plain = String((info.outputs.find((m) => m.header.msg_type === 'display_data')!.content.data as Record<string, string>)['text/plain']);

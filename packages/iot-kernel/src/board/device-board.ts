@@ -69,7 +69,14 @@ export class DeviceBoardSession implements BoardSession {
   /** Runs a device operation (info, reset, time...) for a magic, with the same presence rules as cells. */
   async run<T>(context: CellContext, operation: (device: DeviceSession) => Promise<T>): Promise<T> {
     await this.presence.ensure(context);
-    return this.presence.guard(() => operation(this.device));
+    // the stop button stops what the operation runs on the board (Ctrl-C), as in a cell
+    const stop = () => this.device.interrupt();
+    context.signal.addEventListener('abort', stop, { once: true });
+    try {
+      return await this.presence.guard(() => operation(this.device));
+    } finally {
+      context.signal.removeEventListener('abort', stop);
+    }
   }
 
   /**
