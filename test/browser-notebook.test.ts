@@ -2,13 +2,12 @@
 // the IoT kernel from its installed kernelspec; Debian's Chromium, driven headless by
 // playwright-core, runs the cells the way a user does (Shift-Enter, the toolbar's stop
 // button) on a virtual board, and the test reads what the page shows.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { eventually, freePort } from './helpers';
+import { eventually, freePort, isolatedJupyter, stopServer } from './helpers';
 
 jest.setTimeout(90_000);
 
@@ -16,8 +15,6 @@ jest.setTimeout(90_000);
 declare const document: { querySelector(selector: string): unknown; querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> };
 declare const window: { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } };
 
-const REPO = join(__dirname, '..', '..');
-const KERNEL_CLI = join(REPO, 'packages', 'iot-kernel', 'dist', 'src', 'cli.js');
 const CHROMIUM = '/usr/bin/chromium';
 // What works for Debian's Chromium as root on a machine without network (shared/reference/jupyter-here.md).
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -51,23 +48,8 @@ class NotebookServer {
   }
 
   static async start(): Promise<NotebookServer> {
-    const root = mkdtempSync(join(tmpdir(), 'ide49-browser-'));
-    const folder = (name: string) => {
-      mkdirSync(join(root, name), { recursive: true });
-      return join(root, name);
-    };
-    const installed = spawnSync(process.execPath, [KERNEL_CLI, 'install', '--prefix', folder('prefix')], { encoding: 'utf8' });
-    if (installed.status !== 0) throw new Error(`iot-kernel install failed: ${installed.stderr}`);
+    const { root, folder, env } = isolatedJupyter('ide49-browser-');
     writeFileSync(join(folder('notebooks'), 'board.ipynb'), notebookJson());
-    const env = {
-      ...process.env,
-      JUPYTER_PATH: join(root, 'prefix', 'share', 'jupyter'),
-      XDG_DATA_HOME: folder('data'),
-      JUPYTER_CONFIG_DIR: folder('config'),
-      JUPYTER_DATA_DIR: folder('jupyter-data'),
-      JUPYTER_RUNTIME_DIR: folder('runtime'),
-      IOT_BOARD: '',
-    };
     const token = randomBytes(24).toString('hex');
     const port = await freePort();
     const child = spawn('/usr/bin/python3', [
@@ -88,18 +70,8 @@ class NotebookServer {
     return server;
   }
 
-  get output(): string {
-    return this.log;
-  }
-
   async stop(): Promise<void> {
-    if (this.process.exitCode === null && this.process.signalCode === null) {
-      const exited = new Promise((resolve) => this.process.once('exit', resolve));
-      this.process.kill('SIGTERM');
-      const killTimer = setTimeout(() => this.process.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killTimer);
-    }
+    await stopServer(this.process);
     rmSync(this.root, { recursive: true, force: true });
   }
 }

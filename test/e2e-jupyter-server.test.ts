@@ -2,19 +2,16 @@
 // kernel from its installed kernelspec, and this test talks to the server only over its
 // REST API and the kernel websocket (JSON messages that name their channel), like
 // JupyterLab does. The board is a virtual one (real MicroPython in the kernel's worker).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelMessage } from '@jupyterlab/services';
 import { WebSocket } from 'ws';
-import { eventually, freePort, processesMentioning } from './helpers';
+import { eventually, freePort, isolatedJupyter, processesMentioning, stopServer } from './helpers';
 
 jest.setTimeout(30_000);
 
-const REPO = join(__dirname, '..', '..');
-const KERNEL_CLI = join(REPO, 'packages', 'iot-kernel', 'dist', 'src', 'cli.js');
 const SYSTEM_PYTHON = '/usr/bin/python3'; // Debian's, which has jupyter_server
 
 type Channel = 'shell' | 'control' | 'stdin' | 'iopub';
@@ -36,21 +33,7 @@ class JupyterServer {
   }
 
   static async start(): Promise<JupyterServer> {
-    const root = mkdtempSync(join(tmpdir(), 'ide49-e2e-jupyter-'));
-    const folder = (name: string) => {
-      mkdirSync(join(root, name), { recursive: true });
-      return join(root, name);
-    };
-    const installed = spawnSync(process.execPath, [KERNEL_CLI, 'install', '--prefix', folder('prefix')], { encoding: 'utf8' });
-    if (installed.status !== 0) throw new Error(`iot-kernel install failed: ${installed.stderr}`);
-    const env = {
-      ...process.env,
-      JUPYTER_PATH: join(root, 'prefix', 'share', 'jupyter'),
-      XDG_DATA_HOME: folder('data'),
-      JUPYTER_CONFIG_DIR: folder('config'),
-      JUPYTER_DATA_DIR: folder('jupyter-data'),
-      JUPYTER_RUNTIME_DIR: folder('runtime'),
-    };
+    const { root, folder, env } = isolatedJupyter('ide49-e2e-jupyter-');
     const token = randomBytes(24).toString('hex');
     const port = await freePort();
     const child = spawn(SYSTEM_PYTHON, [
@@ -88,15 +71,8 @@ class JupyterServer {
     });
   }
 
-  /** SIGTERM and wait for the exit (jupyter_server then stops any kernel still running). */
-  async stop(): Promise<void> {
-    if (this.process.exitCode === null && this.process.signalCode === null) {
-      const exited = new Promise((resolve) => this.process.once('exit', resolve));
-      this.process.kill('SIGTERM');
-      const killTimer = setTimeout(() => this.process.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killTimer);
-    }
+  stop(): Promise<void> {
+    return stopServer(this.process);
   }
 
   removeFolders(): void {
